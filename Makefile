@@ -24,6 +24,7 @@ MOD_HDRS      = $(wildcard $(MOD_DIR)/*.h)
 NGX_INCS      = -I$(NGX_BUILD)/src/core -I$(NGX_BUILD)/src/event \
                 -I$(NGX_BUILD)/src/event/modules -I$(NGX_BUILD)/src/os/unix \
                 -I$(NGX_BUILD)/src/http -I$(NGX_BUILD)/src/http/modules \
+                -I$(NGX_BUILD)/src/http/v2 \
                 -I$(NGX_BUILD)/objs -I$(MOD_DIR)
 
 .PHONY: all deps module test unit prove labtest run demo fuzz bench clean \
