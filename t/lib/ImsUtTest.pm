@@ -1,0 +1,294 @@
+package ImsUtTest;
+
+# Helpers for the ngx_ims_ut_module suite, on top of Test::Nginx::Socket
+# (ours in t/lib or the CPAN one: only its documented hooks are used).
+#
+# - TLS probes run from add_response_body_check after each block's request:
+#     --- tls_probe eval     raw ClientHello bytes (see client_hello())
+#     --- s_client           arguments for `openssl s_client`
+#     --- gnutls_cli         arguments for `gnutls-cli`
+#     --- tls_out_like       one regex per line, matched against the output
+#     --- tls_out_unlike     one regex per line, must not match
+# - GBA digest credentials computed here (nonce(), authorization()), so the
+#   requests themselves go through the standard --- request/more_headers.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use IO::Socket::INET;
+use IO::Select;
+use Digest::MD5 ();
+use Digest::SHA ();
+use MIME::Base64 ();
+use Time::HiRes ();
+use Test::More;
+use Test::Nginx::Socket ();
+
+our @EXPORT = qw(client_hello sslv2_hello tls_probe nonce authorization
+                 ks_naf_b64 ks_naf_hex zn_answer cert_dir tls_port);
+
+BEGIN {
+    $ENV{TEST_NGINX_IMS_TLS_PORT} ||= 1986;
+    $ENV{TEST_NGINX_IMS_AUX_PORT} ||= 1987;
+    $ENV{TEST_NGINX_CERT_DIR}     ||= do {
+        require Cwd;
+        Cwd::abs_path('build/certs') || 'build/certs';
+    };
+}
+
+sub cert_dir { $ENV{TEST_NGINX_CERT_DIR} }
+sub tls_port { $ENV{TEST_NGINX_IMS_TLS_PORT} }
+
+
+# ---------------------------------------------------------------- TLS
+
+# A TLS ClientHello record offering exactly the given suites.
+sub client_hello {
+    my (%o) = @_;
+
+    my @suites = @{ $o{suites} || [] };
+    my $sni = exists $o{sni} ? $o{sni} : 'localhost';
+    my $ver = $o{version} || 0x0303;
+
+    my $ext = '';
+
+    if (defined $sni) {
+        my $name = pack('C n/a*', 0, $sni);
+        $ext .= pack('n n/a*', 0x0000, pack('n/a*', $name));
+    }
+
+    # supported_groups, ec_point_formats, signature_algorithms
+    $ext .= pack('n n/a*', 0x000a, pack('n/a*', pack('n*', 0x001d, 0x0017)));
+    $ext .= pack('n n/a*', 0x000b, pack('C/a*', pack('C', 0)));
+    $ext .= pack('n n/a*', 0x000d, pack('n/a*',
+                 pack('n*', 0x0804, 0x0403, 0x0401, 0x0201, 0x0203)));
+    $ext .= $o{extensions} if defined $o{extensions};
+
+    my $body = pack('n', $ver) . ("\x5a" x 32)
+               . pack('C', 0)
+               . pack('n/a*', pack('n*', @suites))
+               . pack('C/a*', "\x00")
+               . pack('n/a*', $ext);
+
+    $body = $o{mangle}->($body) if $o{mangle};
+
+    my $hs = pack('C', 1) . substr(pack('N', length $body), 1) . $body;
+
+    return pack('C n n/a*', 22, 0x0301, $hs);
+}
+
+# An SSLv2-format ClientHello (RFC 5246 appendix E.2): 3-byte cipher specs.
+sub sslv2_hello {
+    my (%o) = @_;
+
+    my $specs = join '', map { pack('C n', $_ >> 16, $_ & 0xffff) }
+                         @{ $o{specs} || [] };
+    my $challenge = "\x11" x 16;
+
+    my $msg = pack('C n n n n', 1, $o{version} || 0x0301, length $specs,
+                   0, length $challenge) . $specs . $challenge;
+
+    return pack('n', 0x8000 | length $msg) . $msg;
+}
+
+# Sends raw bytes to the TLS port and says what came back.
+sub tls_probe {
+    my ($bytes, $port) = @_;
+
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                     PeerPort => $port || tls_port(),
+                                     Proto => 'tcp', Timeout => 3)
+        or return "connect failed: $!";
+
+    $sock->syswrite($bytes);
+
+    my $sel = IO::Select->new($sock);
+    my $buf = '';
+    my $deadline = Time::HiRes::time() + 3;
+
+    while (length $buf < 5 || length $buf < 5 + unpack('x3 n', $buf)) {
+        my $left = $deadline - Time::HiRes::time();
+        last if $left <= 0 || !$sel->can_read($left);
+        my $n = $sock->sysread($buf, 16384, length $buf);
+        last unless $n;
+    }
+
+    close $sock;
+
+    return 'closed without answer' if length $buf == 0;
+    return 'short answer' if length $buf < 5;
+
+    my ($type, $ver, $len) = unpack('C n n', $buf);
+    my $rec = substr($buf, 5, $len);
+
+    if ($type == 21 && length $rec >= 2) {
+        my ($level, $desc) = unpack('C C', $rec);
+        return "alert level $level description $desc";
+    }
+
+    if ($type == 22 && length $rec >= 4 && ord($rec) == 2) {
+        # ServerHello: version(2) random(32) sid(1+n) suite(2)
+        my $sid = ord(substr($rec, 4 + 2 + 32, 1));
+        my $suite = unpack('n', substr($rec, 4 + 2 + 32 + 1 + $sid, 2));
+        return sprintf('server_hello suite 0x%04x', $suite);
+    }
+
+    return sprintf('record type %d', $type);
+}
+
+sub run_cmd {
+    my ($cmd) = @_;
+
+    my $out = `$cmd 2>&1`;
+    return $out;
+}
+
+sub lines {
+    my ($v) = @_;
+    return () unless defined $v;
+    return ref $v eq 'ARRAY' ? @$v : grep { length } split /\n/, $v;
+}
+
+Test::Nginx::Socket::add_response_body_check(sub {
+    my ($block, $body, $req_idx, $repeated_req_idx, $dry_run) = @_;
+
+    return if $req_idx;     # once per block, after its first request
+
+    my $out;
+    my $what;
+
+    if (defined $block->tls_probe) {
+        $what = 'tls_probe';
+        $out = tls_probe($block->tls_probe);
+
+    } elsif (defined $block->s_client) {
+        $what = 's_client';
+        my $args = $block->s_client;
+        $args =~ s/\s+$//s;
+        $args =~ s/\$(TEST_NGINX_\w+)/$ENV{$1}/g;
+        $out = run_cmd("echo Q | timeout 10 openssl s_client -connect "
+                       . "127.0.0.1:" . tls_port() . " $args");
+
+    } elsif (defined $block->gnutls_cli) {
+        $what = 'gnutls_cli';
+        my $args = $block->gnutls_cli;
+        $args =~ s/\s+$//s;
+        $args =~ s/\$(TEST_NGINX_\w+)/$ENV{$1}/g;
+        $out = run_cmd("echo | timeout 10 gnutls-cli -p " . tls_port()
+                       . " $args 127.0.0.1");
+
+    } else {
+        return;
+    }
+
+    my $name = $block->name;
+
+    for my $re (lines($block->tls_out_like)) {
+        SKIP: {
+            skip "$name - $what - $dry_run", 1 if $dry_run;
+            like($out, qr/$re/m, "$name - $what output like /$re/")
+                or diag($out);
+        }
+    }
+
+    for my $re (lines($block->tls_out_unlike)) {
+        SKIP: {
+            skip "$name - $what - $dry_run", 1 if $dry_run;
+            unlike($out, qr/$re/m, "$name - $what output unlike /$re/")
+                or diag($out);
+        }
+    }
+});
+
+
+# ---------------------------------------------------------------- GBA
+
+# Ks_NAF of SPEC-NOTES (TS 33.220 Annex B vector), the BSF double's key.
+sub ks_naf_hex {
+    'd634b3a8c9f2be58b8b0a1266b756f21f70e6b6b2355034c42c03e90a7985123'
+}
+
+sub ks_naf_b64 { MIME::Base64::encode_base64(pack('H*', ks_naf_hex()), '') }
+
+# A Zn answer as the BSF double returns it.
+sub zn_answer {
+    my (%o) = @_;
+
+    my $ids = join ', ', map { qq{{"ueId": "$_"}} }
+                         @{ $o{ids} || ['sip:alice@ims.test',
+                                        'tel:+15550100001'] };
+    my $exp = $o{expiry} || '2099-01-01T00:00:00Z';
+
+    return qq[{"meKeyMaterial": "] . ($o{key} || ks_naf_hex())
+           . qq[", "keyExpiryTime": "$exp", "impi": "]
+           . ($o{impi} || '001010123456789@ims.test')
+           . qq[", "gbaType": "3G_GBA", "ussList": [{"uss": {"gsId": 1, ]
+           . qq["gsType": 1, "ueIds": [$ids]}}]}];
+}
+
+sub b64url {
+    my $s = MIME::Base64::encode_base64($_[0], '');
+    $s =~ tr{+/}{-_};
+    $s =~ s/=+$//;
+    return $s;
+}
+
+sub secret {
+    my $file = cert_dir() . '/secret';
+    open my $fh, '<:raw', $file or die "cannot open $file: $!";
+    local $/;
+    return scalar <$fh>;
+}
+
+# A nonce as the module issues it (see ngx_ims_ut_nonce.h): version 1,
+# issue time, 8 random bytes, HMAC-SHA-256 tag over them and the realm.
+sub nonce {
+    my (%o) = @_;
+
+    my $realm = $o{realm} || '3GPP-bootstrapping@localhost';
+    my $time = defined $o{time} ? $o{time} : time;
+    my $rnd = defined $o{rnd} ? $o{rnd} : pack('N2', rand(2**32), $$);
+
+    my $head = pack('C', 1) . pack('NN', int($time / 2**32), $time % 2**32)
+               . $rnd;
+    my $tag = substr(Digest::SHA::hmac_sha256($head . $realm,
+                                              $o{secret} // secret()),
+                     0, 16);
+
+    return b64url($head . $tag);
+}
+
+# The Authorization header of a UE; every field can be overridden.
+sub authorization {
+    my (%o) = @_;
+
+    my $alg = $o{algorithm} || 'MD5';
+    my $h = $alg =~ /^SHA-256/i ? \&Digest::SHA::sha256_hex
+                                : \&Digest::MD5::md5_hex;
+
+    my $btid = $o{btid} || 'I1U8vpY3qJ0hiuZNrke/NQ==@bsf.test';
+    my $realm = $o{realm} || '3GPP-bootstrapping@localhost';
+    my $nonce = $o{nonce} || nonce(realm => $realm);
+    my $uri = $o{uri} || '/t';
+    my $method = $o{method} || 'GET';
+    my $qop = $o{qop} || 'auth';
+    my $nc = $o{nc} || '00000001';
+    my $cnonce = $o{cnonce} || 'Q2xpZW50Tm9uY2U';
+    my $pw = defined $o{password} ? $o{password} : ks_naf_b64();
+
+    my $ha1 = $h->("$btid:$realm:$pw");
+    $ha1 = $h->("$ha1:$nonce:$cnonce") if $alg =~ /-sess$/i;
+
+    my $a2 = "$method:$uri";
+    $a2 .= ':' . $h->($o{body} // '') if $qop eq 'auth-int';
+
+    my $resp = $h->("$ha1:$nonce:$nc:$cnonce:$qop:" . $h->($a2));
+    $resp = $o{response} if defined $o{response};
+
+    return qq{Authorization: Digest username="$btid", realm="$realm", }
+           . qq{nonce="$nonce", uri="$uri", response="$resp", }
+           . qq{algorithm=$alg, qop=$qop, nc=$nc, cnonce="$cnonce"};
+}
+
+1;
