@@ -7,6 +7,7 @@ package ImsUtTest;
 #     --- tls_probe eval     raw ClientHello bytes (see client_hello())
 #     --- s_client           arguments for `openssl s_client`
 #     --- gnutls_cli         arguments for `gnutls-cli`
+#     --- tls_shell          a shell script (several client runs)
 #     --- tls_out_like       one regex per line, matched against the output
 #     --- tls_out_unlike     one regex per line, must not match
 # - GBA digest credentials computed here (nonce(), authorization()), so the
@@ -144,6 +145,12 @@ sub run_cmd {
     return $out;
 }
 
+sub shell_quote {
+    my ($s) = @_;
+    $s =~ s/'/'\\''/g;
+    return "'$s'";
+}
+
 sub lines {
     my ($v) = @_;
     return () unless defined $v;
@@ -177,6 +184,12 @@ Test::Nginx::Socket::add_response_body_check(sub {
         $args =~ s/\$(TEST_NGINX_\w+)/$ENV{$1}/g;
         $out = run_cmd("echo | timeout 10 gnutls-cli -p " . tls_port()
                        . " $args 127.0.0.1");
+
+    } elsif (defined $block->tls_shell) {
+        $what = 'tls_shell';
+        my $cmd = $block->tls_shell;
+        $cmd =~ s/\$(TEST_NGINX_\w+)/$ENV{$1}/g;
+        $out = run_cmd("sh -c " . shell_quote($cmd));
 
     } else {
         return;
