@@ -1082,10 +1082,25 @@ ngx_ims_ut_auth_handoff(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx)
     u_char           *p, c;
     size_t            len;
     ngx_uint_t        i;
+    ngx_list_t        old;
     ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_table_elt_t  *h, *nh;
 
-    part = &r->headers_in.headers.part;
+    /*
+     * The upstream modules forward every element of the list, so the
+     * list is rebuilt without the UE's credentials and assertions.
+     */
+
+    old = r->headers_in.headers;
+
+    if (ngx_list_init(&r->headers_in.headers, r->pool, 20,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    part = &old.part;
     h = part->elts;
 
     for (i = 0; /* void */ ; i++) {
@@ -1108,9 +1123,15 @@ ngx_ims_ut_auth_handoff(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx)
                                    (u_char *) "X-3GPP-Asserted-Identity",
                                    h[i].key.len) == 0))
         {
-            /* proxy and the other upstream modules skip hash 0 headers */
-            h[i].hash = 0;
+            continue;
         }
+
+        nh = ngx_list_push(&r->headers_in.headers);
+        if (nh == NULL) {
+            return NGX_ERROR;
+        }
+
+        *nh = h[i];
     }
 
     r->headers_in.authorization = NULL;

@@ -23,11 +23,13 @@ use Digest::MD5 ();
 use Digest::SHA ();
 use MIME::Base64 ();
 use Time::HiRes ();
+use POSIX ();
 use Test::More;
 use Test::Nginx::Socket ();
 
 our @EXPORT = qw(client_hello sslv2_hello tls_probe nonce authorization
-                 ks_naf_b64 ks_naf_hex zn_answer cert_dir tls_port);
+                 ks_naf_b64 ks_naf_hex zn_answer cert_dir tls_port
+                 silent_listener);
 
 BEGIN {
     $ENV{TEST_NGINX_IMS_TLS_PORT} ||= 1986;
@@ -215,6 +217,38 @@ Test::Nginx::Socket::add_response_body_check(sub {
 });
 
 
+# A TCP listener that accepts and never answers (a BSF that hangs), for
+# $secs seconds; the child exits by itself.
+sub silent_listener {
+    my ($port, $secs) = @_;
+
+    my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+                                    LocalPort => $port, Listen => 16,
+                                    ReuseAddr => 1, Proto => 'tcp')
+        or die "cannot listen on $port: $!";
+
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+
+    if ($pid) {
+        close $srv;
+        return $pid;
+    }
+
+    my @held;
+    my $sel = IO::Select->new($srv);
+    my $end = time + ($secs || 5);
+
+    while (time < $end) {
+        next unless $sel->can_read(0.2);
+        my $c = $srv->accept or next;
+        push @held, $c;
+    }
+
+    POSIX::_exit(0);
+}
+
+
 # ---------------------------------------------------------------- GBA
 
 # Ks_NAF of SPEC-NOTES (TS 33.220 Annex B vector), the BSF double's key.
@@ -228,16 +262,16 @@ sub ks_naf_b64 { MIME::Base64::encode_base64(pack('H*', ks_naf_hex()), '') }
 sub zn_answer {
     my (%o) = @_;
 
-    my $ids = join ', ', map { qq{{"ueId": "$_"}} }
+    my $ids = join ', ', map { sprintf '{"ueId": "%s"}', $_ }
                          @{ $o{ids} || ['sip:alice@ims.test',
                                         'tel:+15550100001'] };
-    my $exp = $o{expiry} || '2099-01-01T00:00:00Z';
 
-    return qq[{"meKeyMaterial": "] . ($o{key} || ks_naf_hex())
-           . qq[", "keyExpiryTime": "$exp", "impi": "]
-           . ($o{impi} || '001010123456789@ims.test')
-           . qq[", "gbaType": "3G_GBA", "ussList": [{"uss": {"gsId": 1, ]
-           . qq["gsType": 1, "ueIds": [$ids]}}]}];
+    return sprintf '{"meKeyMaterial": "%s", "keyExpiryTime": "%s", '
+                   . '"impi": "%s", "gbaType": "3G_GBA", "ussList": '
+                   . '[{"uss": {"gsId": 1, "gsType": 1, "ueIds": [%s]}}]}',
+                   $o{key} || ks_naf_hex(),
+                   $o{expiry} || '2099-01-01T00:00:00Z',
+                   $o{impi} || '001010123456789@ims.test', $ids;
 }
 
 sub b64url {
