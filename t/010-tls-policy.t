@@ -2,7 +2,6 @@
 # (openssl s_client, gnutls-cli) and hand-built ClientHellos for the offers
 # no client here can make.
 
-use lib 't/lib';
 use Test::Nginx::Socket 'no_plan';
 use ImsUtTest;
 

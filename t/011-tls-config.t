@@ -1,7 +1,6 @@
 # TS 33.141 clauses 6, 6.4, 7.1 and 5.1.2: what the server side must never
 # be configured to do is refused at start-up; resumption keeps working.
 
-use lib 't/lib';
 use Test::Nginx::Socket 'no_plan';
 use ImsUtTest;
 

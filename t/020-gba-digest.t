@@ -4,7 +4,6 @@
 # (auth-int, SHA-256, replays, stale nonces: what curl cannot do); curl
 # --digest runs the real challenge/response in t/021-gba-curl.t.
 
-use lib 't/lib';
 use Test::Nginx::Socket 'no_plan';
 use ImsUtTest;
 
