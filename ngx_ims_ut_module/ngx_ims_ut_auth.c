@@ -447,6 +447,7 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
                                           ctx->ans);
 
     if (since && issued <= since) {
+        ctx->not_before = since + 1;
         ngx_explicit_memzero(pw, sizeof(pw));
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: re-authentication requested for B-TID "
@@ -807,8 +808,14 @@ ngx_ims_ut_auth_challenge(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /*
+     * Nonce times have a resolution of one second: one issued in the
+     * second of a re-authentication mark is dated just after it.
+     */
+
     if (ngx_ims_ut_nonce_create(imcf->secret.data, imcf->secret.len, &realm,
-                                ngx_time(), rnd, nonce)
+                                ngx_max(ngx_time(), ctx->not_before), rnd,
+                                nonce)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
