@@ -14,6 +14,8 @@ BUILD        ?= build
 NGX_BUILD     = $(BUILD)/nginx
 MODULE        = $(NGX_BUILD)/objs/ngx_http_ims_ut_module.so
 FUZZ_SECONDS ?= 20
+TEST_FUZZ_SECONDS ?= 5
+LAB_PYTHON   ?= /usr/bin/python3
 
 MOD_DIR       = ngx_ims_ut_module
 MOD_SRCS      = $(wildcard $(MOD_DIR)/*.c)
@@ -82,11 +84,23 @@ prove: module certs
 	TEST_NGINX_BINARY=$(NGINX) \
 	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
 	TEST_NGINX_CERT_DIR=$(CURDIR)/$(BUILD)/certs \
-	prove -I t/lib -r t/
+	prove -I t/lib t/
+
+# The GBA lab's own tests (Milenage, KDF, BSF, UE) and the end-to-end demo.
+labtest:
+	@scripts/deps.sh run
+	$(LAB_PYTHON) -m unittest discover -s lab/tests
+
+demo: module
+	@scripts/deps.sh run
+	lab/demo.sh
 
 test: deps
-	@scripts/deps.sh test
+	@scripts/deps.sh test fuzz
 	$(MAKE) unit
+	$(MAKE) labtest
+	$(MAKE) demo
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(MAKE) prove
 
 run: deps
@@ -107,13 +121,17 @@ $(BUILD)/fuzz/%: fuzz/%.c $(PURE_SRCS) $(MOD_HDRS) $(NGX_BUILD)/objs/Makefile
 fuzz: deps
 	@scripts/deps.sh fuzz
 	$(MAKE) $(FUZZ_BINS)
-	@set -e; for f in $(FUZZ_BINS); do \
+	@set -eo pipefail; for f in $(FUZZ_BINS); do \
 	    n=$$(basename $$f); \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 	    echo "== $$n ($(FUZZ_SECONDS)s)"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	        $(BUILD)/fuzz/corpus-$$n fuzz/seeds/$$n 2>&1 | tail -n 12; \
 	done
+
+bench: module certs
+	@scripts/deps.sh bench
+	bench/run.sh
 
 clean:
 	rm -rf $(BUILD) t/servroot

@@ -475,6 +475,10 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
          * issued by another node): make the UE take a new one.
          */
         ngx_explicit_memzero(pw, sizeof(pw));
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: no count for the nonce of B-TID \"%V\" "
+                      "here (evicted, or issued by another node)",
+                      &cred.username);
         return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 1,
                                          NGX_IMS_UT_FAIL_STALE);
     }

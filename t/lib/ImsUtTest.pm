@@ -8,6 +8,8 @@ package ImsUtTest;
 #     --- s_client           arguments for `openssl s_client`
 #     --- gnutls_cli         arguments for `gnutls-cli`
 #     --- tls_shell          a shell script (several client runs)
+#     --- concurrent_requests eval   raw requests sent in parallel
+#     --- hup_after_first_request    reload nginx after the first request
 #     --- tls_out_like       one regex per line, matched against the output
 #     --- tls_out_unlike     one regex per line, must not match
 # - GBA digest credentials computed here (nonce(), authorization()), so the
@@ -29,7 +31,7 @@ use Test::Nginx::Socket ();
 
 our @EXPORT = qw(client_hello sslv2_hello tls_probe nonce authorization
                  ks_naf_b64 ks_naf_hex zn_answer cert_dir tls_port
-                 silent_listener);
+                 silent_listener slow_bsf);
 
 BEGIN {
     $ENV{TEST_NGINX_IMS_TLS_PORT} ||= 1986;
@@ -147,6 +149,56 @@ sub run_cmd {
     return $out;
 }
 
+# Reload nginx (SIGHUP to the master) and wait for the new workers.
+sub hup_nginx {
+    my $root = Test::Nginx::Util::server_root();
+    open my $fh, '<', "$root/logs/nginx.pid" or die "no nginx.pid: $!";
+    my $pid = <$fh>;
+    chomp $pid;
+    kill 'HUP', $pid or die "cannot HUP $pid: $!";
+    Time::HiRes::sleep(1);
+}
+
+# Sends requests in parallel, one connection each: [[request text], ...];
+# says the statuses in the order given.
+sub concurrent_requests {
+    my ($reqs) = @_;
+
+    my @socks;
+
+    for my $req (@$reqs) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $ENV{TEST_NGINX_SERVER_PORT}
+                                                  || 1984,
+                                      Proto => 'tcp', Timeout => 3)
+            or return "connect failed: $!";
+        push @socks, $s;
+    }
+
+    # all requests are in flight before any answer is read
+    for my $i (0 .. $#$reqs) {
+        $socks[$i]->syswrite($reqs->[$i]);
+    }
+
+    my @status;
+
+    for my $s (@socks) {
+        my $buf = '';
+        my $sel = IO::Select->new($s);
+        my $end = Time::HiRes::time() + 5;
+
+        while (Time::HiRes::time() < $end && $buf !~ /\r\n\r\n/) {
+            last unless $sel->can_read($end - Time::HiRes::time());
+            last unless $s->sysread($buf, 4096, length $buf);
+        }
+
+        push @status, $buf =~ m{^HTTP/1\.\d (\d+)} ? $1 : 'none';
+        close $s;
+    }
+
+    return "statuses: @status";
+}
+
 sub shell_quote {
     my ($s) = @_;
     $s =~ s/'/'\\''/g;
@@ -167,6 +219,10 @@ Test::Nginx::Socket::add_response_body_check(sub {
     my $out;
     my $what;
 
+    if (defined $block->hup_after_first_request && !$dry_run) {
+        hup_nginx();
+    }
+
     if (defined $block->tls_probe) {
         $what = 'tls_probe';
         $out = tls_probe($block->tls_probe);
@@ -186,6 +242,10 @@ Test::Nginx::Socket::add_response_body_check(sub {
         $args =~ s/\$(TEST_NGINX_\w+)/$ENV{$1}/g;
         $out = run_cmd("echo | timeout 10 gnutls-cli -p " . tls_port()
                        . " $args 127.0.0.1");
+
+    } elsif (defined $block->concurrent_requests) {
+        $what = 'concurrent_requests';
+        $out = concurrent_requests($block->concurrent_requests);
 
     } elsif (defined $block->tls_shell) {
         $what = 'tls_shell';
@@ -243,6 +303,46 @@ sub silent_listener {
         next unless $sel->can_read(0.2);
         my $c = $srv->accept or next;
         push @held, $c;
+    }
+
+    POSIX::_exit(0);
+}
+
+
+# A BSF double that answers every request after $delay seconds with the
+# given JSON body; serves for $secs seconds and counts what it answered in
+# the X-Count header. The child exits by itself.
+sub slow_bsf {
+    my ($port, $delay, $body, $secs) = @_;
+
+    my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+                                    LocalPort => $port, Listen => 16,
+                                    ReuseAddr => 1, Proto => 'tcp')
+        or die "cannot listen on $port: $!";
+
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+
+    if ($pid) {
+        close $srv;
+        return $pid;
+    }
+
+    my $sel = IO::Select->new($srv);
+    my $end = time + ($secs || 5);
+
+    while (time < $end) {
+        next unless $sel->can_read(0.2);
+        my $c = $srv->accept or next;
+        my $req = '';
+        while ($req !~ /\r\n\r\n/) {
+            last unless $c->sysread($req, 4096, length $req);
+        }
+        Time::HiRes::sleep($delay);
+        $c->syswrite("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     . "Content-Length: " . length($body)
+                     . "\r\nConnection: close\r\n\r\n$body");
+        close $c;
     }
 
     POSIX::_exit(0);
