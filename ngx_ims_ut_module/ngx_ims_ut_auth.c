@@ -29,6 +29,8 @@ static ngx_int_t ngx_ims_ut_auth_gba(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
 static ngx_int_t ngx_ims_ut_auth_naf(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
+static void ngx_ims_ut_auth_sni(ngx_http_request_t *r, ngx_str_t *sni);
+static ngx_int_t ngx_ims_ut_auth_ua_tls(ngx_http_request_t *r, u_char *id);
 static ngx_int_t ngx_ims_ut_auth_key(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
 static ngx_int_t ngx_ims_ut_auth_body(ngx_http_request_t *r,
@@ -213,17 +215,16 @@ ngx_ims_ut_auth_handler(ngx_http_request_t *r)
         return ngx_ims_ut_auth_gba(r, ilcf, ctx);
     }
 
-    /* an XCAP root without any way to know the user: nothing is own data */
+    /* no way to know the user here: no XCAP document is its own */
 
-    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "ims_ut: no authenticated identity for XCAP "
-                  "authorization (neither \"ims_ut_auth gba\" nor a "
-                  "trusted identity)");
+    rc = ngx_ims_ut_xcap_authorize(r, ilcf, ctx, NULL);
 
-    ngx_ims_ut_count(xcap_denied);
+    if (rc == NGX_DECLINED) {
+        return NGX_DECLINED;
+    }
 
     return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_FORBIDDEN,
-                                  NGX_HTTP_FORBIDDEN);
+                                  rc == NGX_OK ? NGX_HTTP_FORBIDDEN : rc);
 }
 
 
@@ -505,35 +506,15 @@ static ngx_int_t
 ngx_ims_ut_auth_naf(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
     ngx_ims_ut_auth_ctx_t *ctx)
 {
-    u_char      *p;
-    uint16_t     suite;
-    ngx_str_t    sni, host;
-    const char  *name;
+    u_char     *p;
+    ngx_str_t   sni, host;
 
     if (ctx->naf_id_len) {
         return NGX_OK;
     }
 
-    ngx_str_null(&sni);
+    ngx_ims_ut_auth_sni(r, &sni);
     host = r->headers_in.server;
-
-#if (NGX_HTTP_SSL)
-    if (r->connection->ssl) {
-        name = SSL_get_servername(r->connection->ssl->connection,
-                                  TLSEXT_NAMETYPE_host_name);
-        if (name) {
-            sni.data = (u_char *) name;
-            sni.len = ngx_strlen(name);
-
-            if (sni.len && sni.data[sni.len - 1] == '.') {
-                sni.len--;
-            }
-        }
-    }
-#else
-    name = NULL;
-    (void) name;
-#endif
 
     if (sni.len) {
         if (host.len
@@ -564,37 +545,73 @@ ngx_ims_ut_auth_naf(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
     if (ilcf->ua_proto == NGX_IMS_UT_UA_HTTP) {
         p = ngx_cpymem(p, ngx_ims_ut_ua_http, NGX_IMS_UT_UA_ID_LEN);
 
+    } else if (ngx_ims_ut_auth_ua_tls(r, p) == NGX_OK) {
+        p += NGX_IMS_UT_UA_ID_LEN;
+
     } else {
-
-#if (NGX_HTTP_SSL)
-        if (r->connection->ssl == NULL) {
-#endif
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                          "ims_ut: Ua security protocol \"tls\" needs a "
-                          "TLS connection (see "
-                          "\"ims_ut_ua_security_protocol\")");
-            return NGX_HTTP_FORBIDDEN;
-#if (NGX_HTTP_SSL)
-        }
-
-        /* 010001yyzz: yyzz is the suite negotiated on this connection */
-
-        suite = SSL_CIPHER_get_protocol_id(
-                    SSL_get_current_cipher(r->connection->ssl->connection));
-
-        *p++ = 0x01;
-        *p++ = 0x00;
-        *p++ = 0x01;
-        *p++ = (u_char) (suite >> 8);
-        *p++ = (u_char) (suite & 0xff);
-#endif
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: Ua security protocol \"tls\" needs a "
+                      "TLS connection (see "
+                      "\"ims_ut_ua_security_protocol\")");
+        return NGX_HTTP_FORBIDDEN;
     }
 
     ctx->naf_id_len = p - ctx->naf_id;
 
-    (void) suite;
-
     return NGX_OK;
+}
+
+
+static void
+ngx_ims_ut_auth_sni(ngx_http_request_t *r, ngx_str_t *sni)
+{
+#if (NGX_HTTP_SSL)
+    const char  *name;
+
+    if (r->connection->ssl) {
+        name = SSL_get_servername(r->connection->ssl->connection,
+                                  TLSEXT_NAMETYPE_host_name);
+        if (name) {
+            sni->data = (u_char *) name;
+            sni->len = ngx_strlen(name);
+
+            /* "xcap.example.org." names the same NAF */
+            if (sni->len && sni->data[sni->len - 1] == '.') {
+                sni->len--;
+            }
+
+            return;
+        }
+    }
+#endif
+
+    ngx_str_null(sni);
+}
+
+
+/* 010001yyzz (TS 33.220 Annex H): yyzz is the suite of this connection */
+
+static ngx_int_t
+ngx_ims_ut_auth_ua_tls(ngx_http_request_t *r, u_char *id)
+{
+#if (NGX_HTTP_SSL)
+    uint16_t  suite;
+
+    if (r->connection->ssl) {
+        suite = SSL_CIPHER_get_protocol_id(
+                    SSL_get_current_cipher(r->connection->ssl->connection));
+
+        id[0] = 0x01;
+        id[1] = 0x00;
+        id[2] = 0x01;
+        id[3] = (u_char) (suite >> 8);
+        id[4] = (u_char) (suite & 0xff);
+
+        return NGX_OK;
+    }
+#endif
+
+    return NGX_DECLINED;
 }
 
 
@@ -968,6 +985,7 @@ ngx_ims_ut_auth_identity(ngx_http_request_t *r,
 {
     u_char           *p;
     size_t            len;
+    ngx_int_t         rc;
     ngx_str_t         intended;
     ngx_uint_t        i;
     ngx_list_part_t  *part;
@@ -1066,8 +1084,11 @@ ngx_ims_ut_auth_identity(ngx_http_request_t *r,
     }
 
     if (ilcf->xcap_root.len) {
-        return ngx_ims_ut_xcap_authorize(r, ilcf, ctx,
-                                         intended.len ? &intended : NULL);
+        rc = ngx_ims_ut_xcap_authorize(r, ilcf, ctx,
+                                       intended.len ? &intended : NULL);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     if (ctx->identity.len == 0) {

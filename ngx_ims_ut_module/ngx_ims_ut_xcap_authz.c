@@ -47,7 +47,8 @@ ngx_ims_ut_xcap_authorize(ngx_http_request_t *r,
     switch (kind) {
 
     case NGX_IMS_UT_XCAP_OUTSIDE:
-        break;
+        /* not XCAP data: the caller's other checks apply */
+        return NGX_DECLINED;
 
     case NGX_IMS_UT_XCAP_BAD_ENCODING:
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -107,9 +108,12 @@ ngx_ims_ut_xcap_authorize(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    /* global documents */
+
     if (ctx->identity.len == 0) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "ims_ut: no public identity to assert");
+                      "ims_ut: no authenticated identity for a global "
+                      "XCAP document");
         return NGX_HTTP_FORBIDDEN;
     }
 
