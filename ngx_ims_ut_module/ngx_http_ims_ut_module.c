@@ -340,6 +340,13 @@ ngx_http_ims_ut_init_main_conf(ngx_conf_t *cf, void *conf)
          * a fleet behind a balancer.
          */
 
+        if (imcf->zone) {
+            ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                          "no \"ims_ut_secret\": nonces are signed with a "
+                          "random key of this start, other nodes and the "
+                          "next start will not accept them");
+        }
+
         imcf->secret.len = NGX_IMS_UT_SECRET_LEN;
         imcf->secret.data = ngx_pnalloc(cf->pool, imcf->secret.len);
         if (imcf->secret.data == NULL) {
@@ -457,6 +464,13 @@ ngx_http_ims_ut_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->trusted_identity, prev->trusted_identity,
                              NULL);
     ngx_conf_merge_value(conf->api, prev->api, 0);
+
+    if (conf->nonce_timeout > NGX_IMS_UT_REAUTH_TTL) {
+        /* re-authentication marks must outlive every nonce they refuse */
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"ims_ut_nonce_timeout\" must not exceed 24h");
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->auth == NGX_IMS_UT_AUTH_OFF) {
         return NGX_CONF_OK;

@@ -633,3 +633,57 @@ Authorization: Basic YWxpY2U6c2VjcmV0
 --- error_code: 401
 --- response_headers_like
 WWW-Authenticate: Digest realm=.*
+
+
+
+=== TEST 30: without ims_ut_secret a random key is used, with a warning
+--- http_config
+    ims_ut_zone ims:1m;
+--- config
+    location = /bsf { internal; return 200 '@ZN@'; }
+    location = /t {
+        ims_ut_auth gba;
+        ims_ut_bsf /bsf;
+        ims_ut_ua_security_protocol http;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+--- request
+GET /t
+--- error_code: 401
+--- error_log
+no "ims_ut_secret": nonces are signed with a random key of this start
+
+
+
+=== TEST 31: a nonce lifetime over 24 hours is refused (re-authentication marks live 24 h)
+--- config
+    location = /t { ims_ut_nonce_timeout 25h; }
+--- request
+GET /t
+--- must_die
+--- error_log
+"ims_ut_nonce_timeout" must not exceed 24h
+
+
+
+=== TEST 32: an unreadable secret file is refused at start-up
+--- http_config
+    ims_ut_zone ims:1m;
+    ims_ut_secret /nonexistent/ims_ut.secret;
+--- config
+--- request
+GET /t
+--- must_die
+--- error_log
+open() "/nonexistent/ims_ut.secret" failed
+
+
+
+=== TEST 33: ims_ut_bsf must name a location URI
+--- config
+    location = /t { ims_ut_bsf http://bsf.example.net; }
+--- request
+GET /t
+--- must_die
+--- error_log
+"ims_ut_bsf" takes the URI of a location
