@@ -14,31 +14,13 @@ our $Zn = zn_answer();
 our $N1 = nonce();
 our $N2 = nonce();
 
-add_block_preprocessor(sub {
-    my $block = shift;
-
-    if (!defined $block->http_config) {
-        $block->set_value('http_config', <<'_EOC_');
-    ims_ut_zone ims:1m;
-    ims_ut_secret $TEST_NGINX_CERT_DIR/secret;
-_EOC_
-    }
-
-    my $config = $block->config;
-    return unless defined $config;
-
-    my $zn = $block->zn_answer // $Zn;
-    $config =~ s/\@ZN\@/$zn/g;
-
-    my $common = <<'_EOC_';
+my $gba = gba_blocks(zn => $Zn, suffix => <<'_EOC_');
     location = /backend {
         return 200 "asserted=$http_x_3gpp_asserted_identity authorization=$http_authorization intended=$http_x_3gpp_intended_identity\n";
     }
     location = /api/status { ims_ut_api; }
 _EOC_
-
-    $block->set_value('config', $config . $common);
-});
+add_block_preprocessor(sub { $gba->(@_) });
 
 no_shuffle();
 run_tests();

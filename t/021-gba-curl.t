@@ -8,20 +8,7 @@ use ImsUtTest;
 our $Zn = zn_answer();
 our $User = 'I1U8vpY3qJ0hiuZNrke/NQ==@bsf.test:' . ks_naf_b64();
 
-add_block_preprocessor(sub {
-    my $block = shift;
-
-    if (!defined $block->http_config) {
-        $block->set_value('http_config', <<'_EOC_');
-    ims_ut_zone ims:1m;
-    ims_ut_secret $TEST_NGINX_CERT_DIR/secret;
-_EOC_
-    }
-
-    my $config = $block->config;
-    $config =~ s/\@ZN\@/$Zn/g;
-
-    $block->set_value('config', <<'_EOC_' . $config);
+my $gba = gba_blocks(zn => $Zn, prefix => <<'_EOC_');
     listen $TEST_NGINX_IMS_TLS_PORT ssl;
     ssl_certificate $TEST_NGINX_CERT_DIR/xcap.crt;
     ssl_certificate_key $TEST_NGINX_CERT_DIR/xcap.key;
@@ -32,7 +19,7 @@ _EOC_
     }
     location = /api/status { ims_ut_api; }
 _EOC_
-});
+add_block_preprocessor(sub { $gba->(@_) });
 
 sub curl {
     my ($args) = @_;

@@ -16,20 +16,7 @@ sub raw_get {
            . "Connection: close\r\n\r\n";
 }
 
-add_block_preprocessor(sub {
-    my $block = shift;
-
-    if (!defined $block->http_config) {
-        $block->set_value('http_config', <<'_EOC_');
-    ims_ut_zone ims:1m;
-    ims_ut_secret $TEST_NGINX_CERT_DIR/secret;
-_EOC_
-    }
-
-    my $config = $block->config;
-    $config =~ s/\@ZN\@/$Zn/g;
-
-    $block->set_value('config', $config . <<'_EOC_');
+my $gba = gba_blocks(zn => $Zn, suffix => <<'_EOC_');
     location = /t {
         ims_ut_auth gba;
         ims_ut_bsf /bsf;
@@ -39,7 +26,7 @@ _EOC_
     location = /backend { return 200 "asserted=$http_x_3gpp_asserted_identity\n"; }
     location = /api/status { ims_ut_api; }
 _EOC_
-});
+add_block_preprocessor(sub { $gba->(@_) });
 
 master_on();
 no_shuffle();

@@ -31,7 +31,7 @@ use Test::Nginx::Socket ();
 
 our @EXPORT = qw(client_hello sslv2_hello tls_probe nonce authorization
                  ks_naf_b64 ks_naf_hex zn_answer cert_dir tls_port
-                 silent_listener slow_bsf);
+                 silent_listener slow_bsf gba_blocks);
 
 BEGIN {
     $ENV{TEST_NGINX_IMS_TLS_PORT} ||= 1986;
@@ -351,6 +351,33 @@ sub slow_bsf {
 
 # ---------------------------------------------------------------- GBA
 
+# A block preprocessor for GBA suites: the zone and secret in http{} unless
+# the block has its own http_config, "@ZN@" in the config replaced by the
+# block's --- zn_answer (or $zn), and $prefix / $suffix around the config.
+sub gba_blocks {
+    my (%o) = @_;
+
+    return sub {
+        my $block = shift;
+
+        if (!defined $block->http_config) {
+            $block->set_value('http_config', <<'_EOC_');
+    ims_ut_zone ims:1m;
+    ims_ut_secret $TEST_NGINX_CERT_DIR/secret;
+_EOC_
+        }
+
+        my $config = $block->config;
+        return unless defined $config;
+
+        my $zn = $block->zn_answer // $o{zn} // zn_answer();
+        $config =~ s/\@ZN\@/$zn/g;
+
+        $block->set_value('config', ($o{prefix} // '') . $config
+                                    . ($o{suffix} // ''));
+    };
+}
+
 # Ks_NAF of SPEC-NOTES (TS 33.220 Annex B vector), the BSF double's key.
 sub ks_naf_hex {
     'd634b3a8c9f2be58b8b0a1266b756f21f70e6b6b2355034c42c03e90a7985123'
@@ -436,6 +463,224 @@ sub authorization {
     return qq{Authorization: Digest username="$btid", realm="$realm", }
            . qq{nonce="$nonce", uri="$uri", response="$resp", }
            . qq{algorithm=$alg, qop=$qop, nc=$nc, cnonce="$cnonce"};
+}
+
+# ---------------------------------------------------------------- API
+
+# A strict check of Prometheus text exposition format 0.0.4 as the module
+# writes it; returns the problems found (none: an empty list).
+#   - every line ends with "\n", no empty lines, no comment other than
+#     "# HELP name text" and "# TYPE name type";
+#   - one HELP and one TYPE per family, both before its first sample;
+#     the lines of a family are contiguous;
+#   - samples are "name[{label="value",...}] value [timestamp]" with
+#     valid names, label names, label value escapes (\\ \" \n only), no
+#     repeated label name, no repeated series, a float value;
+#   - every sample's family has a TYPE (histogram/summary suffixes
+#     _bucket/_sum/_count belong to their family); counters are named
+#     *_total and never negative;
+#   - with prefix => qr/^ims_ut_/ (the default) every name matches it.
+sub prometheus_lint {
+    my ($text, %o) = @_;
+
+    my $prefix = $o{prefix} || qr/^ims_ut_/;
+    my $name_re = qr/[a-zA-Z_:][a-zA-Z0-9_:]*/;
+    my $float_re = qr/(?:[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?
+                                |\.\d+(?:[eE][+-]?\d+)?)
+                       |[+-]?Inf|NaN)/x;
+
+    my (@err, %help, %type, %seen_family, %series);
+    my $current = '';
+    my $n = 0;
+
+    return ('empty exposition') unless defined $text && length $text;
+
+    my $body = $text;
+    push @err, 'last line does not end with a newline'
+        unless $body =~ s/\n\z//;
+
+    for my $line (split /\n/, $body, -1) {
+        $n++;
+
+        if ($line eq '') {
+            push @err, "line $n: empty line";
+            next;
+        }
+
+        if ($line =~ /^#/) {
+            if ($line =~ /^# (HELP|TYPE) ($name_re)(?: (.*))?$/) {
+                my ($kw, $name, $rest) = ($1, $2, $3 // '');
+
+                push @err, "line $n: $name does not match $prefix"
+                    if $name !~ $prefix;
+
+                if ($seen_family{$name} && $current ne $name) {
+                    push @err, "line $n: $kw of $name after another family";
+                }
+
+                if ($kw eq 'HELP') {
+                    push @err, "line $n: second HELP for $name"
+                        if $help{$name}++;
+                    push @err, "line $n: empty HELP text for $name"
+                        if $rest eq '';
+                    push @err, "line $n: bad escape in HELP of $name"
+                        if $rest =~ /\\(?![\\n])/;
+
+                } else {
+                    push @err, "line $n: second TYPE for $name"
+                        if $type{$name};
+                    push @err, "line $n: unknown type \"$rest\" of $name"
+                        if $rest !~ /^(?:counter|gauge|histogram|summary
+                                         |untyped)$/x;
+                    push @err, "line $n: TYPE of $name after its samples"
+                        if $series{"family:$name"};
+                    $type{$name} = $rest;
+                }
+
+                $seen_family{$name} = 1;
+                $current = $name;
+
+            } else {
+                push @err, "line $n: comment that is neither HELP nor TYPE:"
+                           . " $line";
+            }
+
+            next;
+        }
+
+        unless ($line =~ /^($name_re)(?:\{(.*)\})? ($float_re)(?: (-?\d+))?$/) {
+            push @err, "line $n: not a sample line: $line";
+            next;
+        }
+
+        my ($name, $labels, $value) = ($1, $2, $3);
+
+        push @err, "line $n: $name does not match $prefix"
+            if $name !~ $prefix;
+
+        my $family = $name;
+        if (!$type{$family}) {
+            (my $base = $name) =~ s/_(?:bucket|sum|count)$//;
+            $family = $base if $type{$base} && $type{$base} =~ /histogram
+                                                               |summary/x;
+        }
+
+        if (!$type{$family}) {
+            push @err, "line $n: sample of $name without a TYPE";
+
+        } elsif ($type{$family} eq 'counter') {
+            push @err, "line $n: counter $name is not named *_total"
+                if $name !~ /_total$/;
+            push @err, "line $n: counter $name is negative"
+                if $value =~ /^-/;
+        }
+
+        push @err, "line $n: no HELP for $family" unless $help{$family};
+
+        if ($seen_family{$family} && $current ne $family) {
+            push @err, "line $n: samples of $family are not contiguous";
+        }
+
+        $seen_family{$family} = 1;
+        $current = $family;
+        $series{"family:$family"} = 1;
+
+        my %lnames;
+        my @pairs;
+
+        if (defined $labels) {
+            my $l = $labels;
+
+            while (length $l) {
+                unless ($l =~ s/^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"//) {
+                    push @err, "line $n: bad label set {$labels}";
+                    last;
+                }
+
+                my ($ln, $lv) = ($1, $2);
+
+                push @err, "line $n: label name $ln is reserved"
+                    if $ln =~ /^__/;
+                push @err, "line $n: label $ln repeated" if $lnames{$ln}++;
+                push @pairs, "$ln=$lv";
+
+                last if $l eq '';
+
+                unless ($l =~ s/^,//) {
+                    push @err, "line $n: bad label set {$labels}";
+                    last;
+                }
+            }
+        }
+
+        my $key = $name . '{' . join(',', sort @pairs) . '}';
+        push @err, "line $n: series $key repeated" if $series{$key}++;
+    }
+
+    return @err;
+}
+
+
+# The value of a sample ("name" or "name{labels}" exactly as written),
+# undef when absent.
+sub prometheus_value {
+    my ($text, $series) = @_;
+
+    for my $line (split /\n/, $text // '') {
+        next if $line =~ /^#/;
+        my ($s, $v) = $line =~ /^(\S+) (\S+)/ or next;
+        return $v if $s eq $series;
+    }
+
+    return undef;
+}
+
+
+# A member of decoded JSON by a dotted path ("auth.failures.reauth").
+sub json_path {
+    my ($data, $path) = @_;
+
+    for my $k (split /\./, $path) {
+        return undef unless ref $data eq 'HASH' && exists $data->{$k};
+        $data = $data->{$k};
+    }
+
+    return $data;
+}
+
+
+# An HTTP/1.1 request over TLS with `openssl s_client`, for what curl
+# cannot do (carry a session from one run to the next): %o has uri,
+# method, headers (array of "Name: value"), port, servername,
+# sess_out / sess_in (files), cert / key, args (more s_client options).
+# Returns the s_client output (handshake summary and HTTP response).
+sub s_client_http {
+    my (%o) = @_;
+
+    my $req = sprintf "%s %s HTTP/1.1\r\nHost: %s\r\n",
+                      $o{method} || 'GET', $o{uri} || '/',
+                      $o{host} || $o{servername} || 'localhost';
+    $req .= "$_\r\n" for @{ $o{headers} || [] };
+    $req .= "Connection: close\r\n\r\n";
+
+    require File::Temp;
+    my ($fh, $file) = File::Temp::tempfile(UNLINK => 1);
+    print $fh $req;
+    close $fh;
+
+    my $cmd = 'timeout 10 openssl s_client -ign_eof -connect 127.0.0.1:'
+              . ($o{port} || tls_port())
+              . ' -servername ' . shell_quote($o{servername} || 'localhost');
+    $cmd .= ' -sess_out ' . shell_quote($o{sess_out}) if $o{sess_out};
+    $cmd .= ' -sess_in ' . shell_quote($o{sess_in}) if $o{sess_in};
+    $cmd .= ' -cert ' . shell_quote($o{cert}) if $o{cert};
+    $cmd .= ' -key ' . shell_quote($o{key}) if $o{key};
+    $cmd .= " $o{args}" if $o{args};
+
+    my $out = run_cmd("$cmd < " . shell_quote($file));
+    unlink $file;
+
+    return $out;
 }
 
 1;
