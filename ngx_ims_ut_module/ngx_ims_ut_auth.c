@@ -27,6 +27,12 @@
 static ngx_int_t ngx_ims_ut_auth_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_ims_ut_auth_gba(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
+static ngx_int_t ngx_ims_ut_auth_check(ngx_http_request_t *r,
+    ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx,
+    ngx_ims_ut_digest_cred_t *cred, time_t *issued);
+static ngx_int_t ngx_ims_ut_auth_verify(ngx_http_request_t *r,
+    ngx_ims_ut_auth_ctx_t *ctx, ngx_ims_ut_digest_cred_t *cred,
+    ngx_str_t *password);
 static ngx_int_t ngx_ims_ut_auth_naf(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
 static void ngx_ims_ut_auth_sni(ngx_http_request_t *r, ngx_str_t *sni);
@@ -234,14 +240,12 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
 {
     u_char                       *buf;
     time_t                        issued, now, since;
-    size_t                        hlen;
     ngx_int_t                     rc;
-    ngx_str_t                     realm, password, *value;
-    ngx_uint_t                    stale, alg_ok;
+    ngx_str_t                     password;
+    ngx_uint_t                    stale;
     ngx_table_elt_t              *h;
     ngx_ims_ut_digest_cred_t      cred;
     ngx_http_ims_ut_main_conf_t  *imcf;
-    u_char                        expected[NGX_IMS_UT_DIGEST_MAX_HEX];
     u_char                        pw[ngx_base64_encoded_length(
                                          NGX_IMS_UT_KS_NAF_LEN)];
 
@@ -259,14 +263,12 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
                                          NGX_IMS_UT_FAIL_NO_CREDENTIALS);
     }
 
-    value = &h->value;
-
-    buf = ngx_pnalloc(r->pool, value->len + 1);
+    buf = ngx_pnalloc(r->pool, h->value.len + 1);
     if (buf == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_ims_ut_digest_parse(value->data, value->len, buf, &cred);
+    rc = ngx_ims_ut_digest_parse(h->value.data, h->value.len, buf, &cred);
 
     if (rc == NGX_DECLINED) {
         /* another scheme (Basic, Bearer): tell the UE what we want */
@@ -284,80 +286,9 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
 
     ctx->btid = cred.username;
 
-    /* interleaving attack (clause 5.1.1): the realm names this NAF only */
-
-    realm.len = sizeof(NGX_IMS_UT_REALM_PREFIX) - 1 + ctx->fqdn.len;
-
-    if (cred.realm.len != realm.len
-        || ngx_strncmp(cred.realm.data, NGX_IMS_UT_REALM_PREFIX,
-                       sizeof(NGX_IMS_UT_REALM_PREFIX) - 1) != 0
-        || ngx_strncasecmp(cred.realm.data
-                           + sizeof(NGX_IMS_UT_REALM_PREFIX) - 1,
-                           ctx->fqdn.data, ctx->fqdn.len) != 0)
-    {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "ims_ut: realm \"%V\" of B-TID \"%V\" does not name "
-                      "this NAF \"%V\"", &cred.realm, &cred.username,
-                      &ctx->fqdn);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
-                                         NGX_IMS_UT_FAIL_REALM);
-    }
-
-    realm = cred.realm;
-
-    /* the digest covers the request target the client really sent */
-
-    if (cred.uri.len != r->unparsed_uri.len
-        || ngx_strncmp(cred.uri.data, r->unparsed_uri.data, cred.uri.len)
-           != 0)
-    {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "ims_ut: digest uri \"%V\" is not the request "
-                      "target \"%V\"", &cred.uri, &r->unparsed_uri);
-        ngx_ims_ut_count(failures[NGX_IMS_UT_FAIL_URI]);
-        return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_FAILED,
-                                      NGX_HTTP_BAD_REQUEST);
-    }
-
-    switch (cred.alg) {
-
-    case NGX_IMS_UT_DIGEST_MD5:
-    case NGX_IMS_UT_DIGEST_MD5_SESS:
-        alg_ok = ilcf->algorithms & NGX_IMS_UT_ALG_MD5;
-        break;
-
-    case NGX_IMS_UT_DIGEST_SHA256:
-    case NGX_IMS_UT_DIGEST_SHA256_SESS:
-        alg_ok = ilcf->algorithms & NGX_IMS_UT_ALG_SHA256;
-        break;
-
-    default:
-        alg_ok = 0;
-    }
-
-    if (!alg_ok
-        || (cred.qop_kind == NGX_IMS_UT_DIGEST_QOP_AUTH
-            && !(ilcf->qop & NGX_IMS_UT_QOP_AUTH))
-        || (cred.qop_kind == NGX_IMS_UT_DIGEST_QOP_AUTH_INT
-            && !(ilcf->qop & NGX_IMS_UT_QOP_AUTH_INT))
-        || cred.qop_kind == NGX_IMS_UT_DIGEST_QOP_NONE)
-    {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "ims_ut: algorithm \"%V\" or qop \"%V\" not offered",
-                      &cred.algorithm, &cred.qop);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
-                                         NGX_IMS_UT_FAIL_ALGORITHM);
-    }
-
-    if (ngx_ims_ut_nonce_check(imcf->secret.data, imcf->secret.len, &realm,
-                               &cred.nonce, &issued)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "ims_ut: nonce of B-TID \"%V\" was not issued here",
-                      &cred.username);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
-                                         NGX_IMS_UT_FAIL_NONCE);
+    rc = ngx_ims_ut_auth_check(r, ilcf, ctx, &cred, &issued);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     now = ngx_time();
@@ -381,7 +312,6 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
     }
 
     if (ctx->zn != NGX_IMS_UT_ZN_OK) {
-        ngx_ims_ut_count(zn_errors);
         return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_ERROR,
                                       NGX_HTTP_SERVICE_UNAVAILABLE);
     }
@@ -396,50 +326,32 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
         }
     }
 
-    password.len = ngx_base64_encoded_length(NGX_IMS_UT_KS_NAF_LEN);
+    password.len = sizeof(pw);
     password.data = pw;
 
-    {
-    ngx_str_t  key;
+    rc = ngx_ims_ut_auth_verify(r, ctx, &cred, &password);
 
-    key.len = NGX_IMS_UT_KS_NAF_LEN;
-    key.data = ctx->ans->ks_naf;
-    ngx_encode_base64(&password, &key);
-    }
-
-    hlen = sizeof(expected);
-
-    if (ngx_ims_ut_digest_compute(&cred, &r->method_name, &password,
-                                  cred.qop_kind
-                                  == NGX_IMS_UT_DIGEST_QOP_AUTH_INT
-                                  ? ctx->body_hex : NULL,
-                                  expected, &hlen)
-        != NGX_OK)
-    {
-        ngx_explicit_memzero(pw, sizeof(pw));
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    rc = ngx_ims_ut_digest_verify(&cred, expected, hlen);
-
-    ngx_explicit_memzero(expected, sizeof(expected));
-
-    if (rc != NGX_OK) {
-        ngx_explicit_memzero(pw, sizeof(pw));
+    if (rc == NGX_DECLINED) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: wrong digest response for B-TID \"%V\"",
                       &cred.username);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
-                                         NGX_IMS_UT_FAIL_PASSWORD);
+        rc = ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
+                                       NGX_IMS_UT_FAIL_PASSWORD);
+        goto done;
+    }
+
+    if (rc != NGX_OK) {
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
     }
 
     if (stale) {
-        ngx_explicit_memzero(pw, sizeof(pw));
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: stale nonce from B-TID \"%V\"",
                       &cred.username);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 1,
-                                         NGX_IMS_UT_FAIL_STALE);
+        rc = ngx_ims_ut_auth_challenge(r, ilcf, ctx, 1,
+                                       NGX_IMS_UT_FAIL_STALE);
+        goto done;
     }
 
     /* operator re-authentication (clauses 6.1.1, 6.1.3) */
@@ -449,12 +361,12 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
 
     if (since && issued <= since) {
         ctx->not_before = since + 1;
-        ngx_explicit_memzero(pw, sizeof(pw));
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: re-authentication requested for B-TID "
                       "\"%V\", nonce issued before it", &cred.username);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
-                                         NGX_IMS_UT_FAIL_REAUTH);
+        rc = ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
+                                       NGX_IMS_UT_FAIL_REAUTH);
+        goto done;
     }
 
     rc = ngx_ims_ut_store_nc(imcf->zone->data,
@@ -462,12 +374,12 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
                              cred.nc_value, issued + ilcf->nonce_timeout);
 
     if (rc == NGX_DECLINED) {
-        ngx_explicit_memzero(pw, sizeof(pw));
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: replayed nonce count %V from B-TID \"%V\"",
                       &cred.nc, &cred.username);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
-                                         NGX_IMS_UT_FAIL_REPLAY);
+        rc = ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
+                                       NGX_IMS_UT_FAIL_REPLAY);
+        goto done;
     }
 
     if (rc != NGX_OK) {
@@ -475,24 +387,161 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
          * NGX_ABORT: this node has no count for the nonce (evicted, or
          * issued by another node): make the UE take a new one.
          */
-        ngx_explicit_memzero(pw, sizeof(pw));
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: no count for the nonce of B-TID \"%V\" "
                       "here (evicted, or issued by another node)",
                       &cred.username);
-        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 1,
-                                         NGX_IMS_UT_FAIL_STALE);
+        rc = ngx_ims_ut_auth_challenge(r, ilcf, ctx, 1,
+                                       NGX_IMS_UT_FAIL_STALE);
+        goto done;
     }
 
     rc = ngx_ims_ut_auth_success(r, ilcf, ctx, &cred, &password);
 
-    ngx_explicit_memzero(pw, sizeof(pw));
-
-    if (rc != NGX_OK) {
-        return rc;
+    if (rc == NGX_OK) {
+        rc = ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_OK, NGX_OK);
     }
 
-    return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_OK, NGX_OK);
+done:
+
+    ngx_explicit_memzero(pw, sizeof(pw));
+
+    return rc;
+}
+
+
+/*
+ * What can be judged before any key is fetched: the realm, the digest
+ * uri, algorithm and qop, and the nonce.  Returns NGX_OK or the decided
+ * answer.
+ */
+
+static ngx_int_t
+ngx_ims_ut_auth_check(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
+    ngx_ims_ut_auth_ctx_t *ctx, ngx_ims_ut_digest_cred_t *cred,
+    time_t *issued)
+{
+    size_t                        plen;
+    ngx_uint_t                    alg_ok;
+    ngx_http_ims_ut_main_conf_t  *imcf;
+
+    /* interleaving attack (clause 5.1.1): the realm names this NAF only */
+
+    plen = sizeof(NGX_IMS_UT_REALM_PREFIX) - 1;
+
+    if (cred->realm.len != ctx->realm.len
+        || ngx_strncmp(cred->realm.data, ctx->realm.data, plen) != 0
+        || ngx_strncasecmp(cred->realm.data + plen, ctx->realm.data + plen,
+                           ctx->realm.len - plen)
+           != 0)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: realm \"%V\" of B-TID \"%V\" does not name "
+                      "this NAF \"%V\"", &cred->realm, &cred->username,
+                      &ctx->fqdn);
+        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
+                                         NGX_IMS_UT_FAIL_REALM);
+    }
+
+    /* the digest covers the request target the client really sent */
+
+    if (cred->uri.len != r->unparsed_uri.len
+        || ngx_strncmp(cred->uri.data, r->unparsed_uri.data, cred->uri.len)
+           != 0)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: digest uri \"%V\" is not the request "
+                      "target \"%V\"", &cred->uri, &r->unparsed_uri);
+        ngx_ims_ut_count(failures[NGX_IMS_UT_FAIL_URI]);
+        return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_FAILED,
+                                      NGX_HTTP_BAD_REQUEST);
+    }
+
+    switch (cred->alg) {
+
+    case NGX_IMS_UT_DIGEST_MD5:
+    case NGX_IMS_UT_DIGEST_MD5_SESS:
+        alg_ok = ilcf->algorithms & NGX_IMS_UT_ALG_MD5;
+        break;
+
+    case NGX_IMS_UT_DIGEST_SHA256:
+    case NGX_IMS_UT_DIGEST_SHA256_SESS:
+        alg_ok = ilcf->algorithms & NGX_IMS_UT_ALG_SHA256;
+        break;
+
+    default:
+        alg_ok = 0;
+    }
+
+    /* a hashed username (RFC 7616 userhash) is no B-TID to look up */
+
+    if (!alg_ok
+        || cred->userhash
+        || cred->qop_kind == NGX_IMS_UT_DIGEST_QOP_NONE
+        || (cred->qop_kind == NGX_IMS_UT_DIGEST_QOP_AUTH
+            && !(ilcf->qop & NGX_IMS_UT_QOP_AUTH))
+        || (cred->qop_kind == NGX_IMS_UT_DIGEST_QOP_AUTH_INT
+            && !(ilcf->qop & NGX_IMS_UT_QOP_AUTH_INT)))
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: algorithm \"%V\", qop \"%V\" or userhash "
+                      "not offered", &cred->algorithm, &cred->qop);
+        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
+                                         NGX_IMS_UT_FAIL_ALGORITHM);
+    }
+
+    imcf = ngx_http_get_module_main_conf(r, ngx_http_ims_ut_module);
+
+    if (ngx_ims_ut_nonce_check(imcf->secret.data, imcf->secret.len,
+                               &ctx->realm, &cred->nonce, issued)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: nonce of B-TID \"%V\" was not issued here",
+                      &cred->username);
+        return ngx_ims_ut_auth_challenge(r, ilcf, ctx, 0,
+                                         NGX_IMS_UT_FAIL_NONCE);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The digest password is base64(Ks_NAF) (TS 33.222 5.3); "password" is a
+ * buffer of its size, zeroed by the caller.  NGX_DECLINED: wrong response.
+ */
+
+static ngx_int_t
+ngx_ims_ut_auth_verify(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx,
+    ngx_ims_ut_digest_cred_t *cred, ngx_str_t *password)
+{
+    size_t      hlen;
+    ngx_int_t   rc;
+    ngx_str_t   key;
+    u_char      expected[NGX_IMS_UT_DIGEST_MAX_HEX];
+
+    key.len = NGX_IMS_UT_KS_NAF_LEN;
+    key.data = ctx->ans->ks_naf;
+    ngx_encode_base64(password, &key);
+
+    hlen = sizeof(expected);
+
+    if (ngx_ims_ut_digest_compute(cred, &r->method_name, password,
+                                  cred->qop_kind
+                                  == NGX_IMS_UT_DIGEST_QOP_AUTH_INT
+                                  ? ctx->body_hex : NULL,
+                                  expected, &hlen)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_ims_ut_digest_verify(cred, expected, hlen);
+
+    ngx_explicit_memzero(expected, sizeof(expected));
+
+    return rc;
 }
 
 
@@ -539,6 +588,16 @@ ngx_ims_ut_auth_naf(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
                       "ims_ut: no usable NAF name (SNI or Host)");
         return NGX_HTTP_BAD_REQUEST;
     }
+
+    ctx->realm.len = sizeof(NGX_IMS_UT_REALM_PREFIX) - 1 + ctx->fqdn.len;
+    ctx->realm.data = ngx_pnalloc(r->pool, ctx->realm.len);
+    if (ctx->realm.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(ctx->realm.data, NGX_IMS_UT_REALM_PREFIX,
+                   sizeof(NGX_IMS_UT_REALM_PREFIX) - 1);
+    ngx_memcpy(p, ctx->fqdn.data, ctx->fqdn.len);
 
     p = ngx_cpymem(ctx->naf_id, ctx->fqdn.data, ctx->fqdn.len);
 
@@ -813,15 +872,7 @@ ngx_ims_ut_auth_challenge(ngx_http_request_t *r,
         ngx_ims_ut_count(challenges);
     }
 
-    realm.len = sizeof(NGX_IMS_UT_REALM_PREFIX) - 1 + ctx->fqdn.len;
-    realm.data = ngx_pnalloc(r->pool, realm.len);
-    if (realm.data == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    p = ngx_cpymem(realm.data, NGX_IMS_UT_REALM_PREFIX,
-                   sizeof(NGX_IMS_UT_REALM_PREFIX) - 1);
-    ngx_memcpy(p, ctx->fqdn.data, ctx->fqdn.len);
+    realm = ctx->realm;
 
     if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
         ngx_ssl_error(NGX_LOG_ALERT, r->connection->log, 0,

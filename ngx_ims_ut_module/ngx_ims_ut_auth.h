@@ -65,6 +65,7 @@ typedef struct {
 
     ngx_str_t                 btid;
     ngx_str_t                 fqdn;
+    ngx_str_t                 realm;        /* 3GPP-bootstrapping@fqdn */
     u_char                    naf_id[NGX_IMS_UT_MAX_FQDN
                                      + NGX_IMS_UT_UA_ID_LEN];
     size_t                    naf_id_len;

@@ -306,6 +306,7 @@ ngx_ims_ut_zn_result(ngx_http_request_t *r, ngx_http_request_t *sr,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "ims_ut: Zn request for B-TID \"%V\" failed: BSF "
                       "location answered %ui", &ctx->btid, status);
+        ngx_ims_ut_count(zn_errors);
         return NGX_IMS_UT_ZN_ERROR;
     }
 
@@ -314,11 +315,13 @@ ngx_ims_ut_zn_result(ngx_http_request_t *r, ngx_http_request_t *sr,
                       "ims_ut: Zn answer for B-TID \"%V\" has no body "
                       "(is \"subrequest_output_buffer_size\" too small?)",
                       &ctx->btid);
+        ngx_ims_ut_count(zn_errors);
         return NGX_IMS_UT_ZN_ERROR;
     }
 
     ans = ngx_palloc(r->pool, sizeof(ngx_ims_ut_zn_answer_t));
     if (ans == NULL) {
+        ngx_ims_ut_count(zn_errors);
         return NGX_IMS_UT_ZN_ERROR;
     }
 
@@ -326,6 +329,7 @@ ngx_ims_ut_zn_result(ngx_http_request_t *r, ngx_http_request_t *sr,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "ims_ut: unusable Zn answer for B-TID \"%V\": %s",
                       &ctx->btid, err);
+        ngx_ims_ut_count(zn_errors);
         return NGX_IMS_UT_ZN_ERROR;
     }
 

@@ -669,3 +669,40 @@ GET /t
 --- must_die
 --- error_log
 "ims_ut_bsf" takes the URI of a location
+
+
+
+=== TEST 34: the realm's host is compared case-insensitively; the nonce is checked against this NAF's realm
+--- config
+    location = /bsf { internal; return 200 '@ZN@'; }
+    location = /t {
+        ims_ut_auth gba;
+        ims_ut_bsf /bsf;
+        ims_ut_ua_security_protocol http;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+--- request
+GET /t
+--- more_headers eval
+ImsUtTest::authorization(realm => '3GPP-bootstrapping@LocalHost',
+    nonce => ImsUtTest::nonce(realm => '3GPP-bootstrapping@localhost'))
+--- error_code: 200
+
+
+
+=== TEST 35: userhash=true (RFC 7616) is no B-TID to look up: challenged again
+--- config
+    location = /bsf { internal; return 200 '@ZN@'; }
+    location = /t {
+        ims_ut_auth gba;
+        ims_ut_bsf /bsf;
+        ims_ut_ua_security_protocol http;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+--- request
+GET /t
+--- more_headers eval
+ImsUtTest::authorization() . ", userhash=true"
+--- error_code: 401
+--- error_log
+or userhash not offered
