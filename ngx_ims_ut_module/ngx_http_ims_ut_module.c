@@ -16,6 +16,7 @@
 #include "ngx_ims_ut_auth.h"
 #include "ngx_ims_ut_store.h"
 #include "ngx_ims_ut_api.h"
+#include "ngx_ims_ut_xcap.h"
 
 #include <jansson.h>
 
@@ -50,6 +51,8 @@ static ngx_int_t ngx_http_ims_ut_init_process(ngx_cycle_t *cycle);
 
 
 ngx_ims_ut_stats_t  *ngx_ims_ut_stats;
+
+static ngx_str_t  ngx_http_ims_ut_stats_name = ngx_string("ims_ut_stats");
 
 
 static ngx_conf_bitmask_t  ngx_http_ims_ut_qop_mask[] = {
@@ -224,9 +227,6 @@ ngx_module_t  ngx_http_ims_ut_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
-
-
-static ngx_str_t  ngx_http_ims_ut_stats_name = ngx_string("ims_ut_stats");
 
 
 static ngx_int_t
@@ -524,6 +524,16 @@ ngx_http_ims_ut_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     name.data = value[1].data;
     name.len = p - value[1].data;
 
+    if (name.len == ngx_http_ims_ut_stats_name.len
+        && ngx_strncmp(name.data, ngx_http_ims_ut_stats_name.data, name.len)
+           == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "zone name \"%V\" is reserved for the module's "
+                           "counters", &name);
+        return NGX_CONF_ERROR;
+    }
+
     s.data = p + 1;
     s.len = value[1].data + value[1].len - s.data;
 
@@ -718,13 +728,11 @@ ngx_http_ims_ut_xcap_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    if (value[1].len == 0 || value[1].data[0] != '/'
-        || ngx_strlchr(value[1].data, value[1].data + value[1].len, '%')
-        || ngx_strlchr(value[1].data, value[1].data + value[1].len, '?'))
-    {
+    if (!ngx_ims_ut_xcap_root_valid(value[1].data, value[1].len)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"ims_ut_xcap_root\" takes an absolute path "
-                           "without \"%%\" or \"?\", not \"%V\"", &value[1]);
+                           "\"ims_ut_xcap_root\" takes an absolute path of "
+                           "plain segments (no \"%%\", \"?\", \"#\", \".\", "
+                           "\"..\" or empty ones), not \"%V\"", &value[1]);
         return NGX_CONF_ERROR;
     }
 

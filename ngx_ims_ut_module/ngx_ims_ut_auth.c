@@ -200,7 +200,6 @@ ngx_ims_ut_auth_handler(ngx_http_request_t *r)
 
         if (trusted.len) {
             ctx->identity = trusted;
-            ngx_ims_ut_count(trusted);
 
             rc = ngx_ims_ut_auth_identity(r, ilcf, ctx);
             if (rc != NGX_OK) {
@@ -212,6 +211,8 @@ ngx_ims_ut_auth_handler(ngx_http_request_t *r)
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
+            ngx_ims_ut_count(trusted);
+
             return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_TRUSTED,
                                           NGX_OK);
         }
@@ -222,6 +223,15 @@ ngx_ims_ut_auth_handler(ngx_http_request_t *r)
     }
 
     /* no way to know the user here: no XCAP document is its own */
+
+    if (ilcf->xcap_root.len == 0) {
+        /* only a trusted identity was configured, and it is empty */
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "ims_ut: no trusted identity and no \"ims_ut_auth "
+                      "gba\" here: the user is unknown");
+        return ngx_ims_ut_auth_decide(ctx, NGX_IMS_UT_ST_FORBIDDEN,
+                                      NGX_HTTP_FORBIDDEN);
+    }
 
     rc = ngx_ims_ut_xcap_authorize(r, ilcf, ctx, NULL);
 
@@ -360,7 +370,6 @@ ngx_ims_ut_auth_gba(ngx_http_request_t *r, ngx_http_ims_ut_loc_conf_t *ilcf,
                                           ctx->ans);
 
     if (since && issued <= since) {
-        ctx->not_before = since + 1;
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "ims_ut: re-authentication requested for B-TID "
                       "\"%V\", nonce issued before it", &cred.username);
@@ -849,6 +858,7 @@ ngx_ims_ut_auth_challenge(ngx_http_request_t *r,
     ngx_uint_t stale, ngx_uint_t reason)
 {
     u_char                       *p, *last;
+    time_t                        now;
     size_t                        len;
     ngx_str_t                     realm;
     ngx_uint_t                    i, alg;
@@ -861,9 +871,7 @@ ngx_ims_ut_auth_challenge(ngx_http_request_t *r,
 
     imcf = ngx_http_get_module_main_conf(r, ngx_http_ims_ut_module);
 
-    if (reason != NGX_IMS_UT_FAIL_NO_CREDENTIALS || stale) {
-        ngx_ims_ut_count(failures[reason]);
-    }
+    ngx_ims_ut_count(failures[reason]);
 
     if (stale) {
         ngx_ims_ut_count(stale_challenges);
@@ -882,12 +890,19 @@ ngx_ims_ut_auth_challenge(ngx_http_request_t *r,
 
     /*
      * Nonce times have a resolution of one second: one issued in the
-     * second of a re-authentication mark is dated just after it.
+     * second of a re-authentication mark is dated just after it, else
+     * the UE's answer to this very challenge would be refused.
      */
 
+    now = ngx_time();
+
+    if (imcf->zone) {
+        now = ngx_max(now, ngx_ims_ut_store_last_mark(imcf->zone->data)
+                           + 1);
+    }
+
     if (ngx_ims_ut_nonce_create(imcf->secret.data, imcf->secret.len, &realm,
-                                ngx_max(ngx_time(), ctx->not_before), rnd,
-                                nonce)
+                                now, rnd, nonce)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1086,6 +1101,8 @@ ngx_ims_ut_auth_identity(ngx_http_request_t *r,
         }
 
         if (intended.len == 0) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "ims_ut: empty X-3GPP-Intended-Identity");
             return NGX_HTTP_BAD_REQUEST;
         }
     }

@@ -75,9 +75,6 @@ typedef struct {
     ngx_str_t                 impi;
     ngx_str_t                 identity;     /* asserted towards the AS */
 
-    /* after an operator re-authentication: new nonces must postdate it */
-    time_t                    not_before;
-
     u_char                    body_hex[64];
     size_t                    body_hex_len;
 

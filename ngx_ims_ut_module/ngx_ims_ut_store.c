@@ -22,7 +22,7 @@
 
 
 /* bump when the layout of the shared data changes */
-#define NGX_IMS_UT_STORE_MAGIC     0x494d5301
+#define NGX_IMS_UT_STORE_MAGIC     0x494d5302
 
 /* expired entries reclaimed per kind and insert */
 #define NGX_IMS_UT_STORE_RECLAIM   2
@@ -107,6 +107,9 @@ struct ngx_ims_ut_store_sh_s {
     /* an evicted live mark applies to everyone until it expires */
     time_t                     mark_floor;
     time_t                     mark_floor_expires;
+
+    /* the second of the latest mark: new nonces are dated after it */
+    time_t                     last_mark;
 };
 
 
@@ -583,6 +586,10 @@ ngx_ims_ut_store_reauth(ngx_ims_ut_store_t *st, ngx_uint_t kind,
     mk = ngx_ims_ut_store_mark_lookup(st, hash, kind, value->data,
                                       value->len);
 
+    if (now > st->sh->last_mark) {
+        st->sh->last_mark = now;
+    }
+
     if (mk) {
         existed = (mk->sn.expires > now);
 
@@ -710,6 +717,14 @@ ngx_ims_ut_store_started(ngx_ims_ut_store_t *st)
 {
     /* written once before any worker exists */
     return st->sh->started;
+}
+
+
+time_t
+ngx_ims_ut_store_last_mark(ngx_ims_ut_store_t *st)
+{
+    /* an aligned word written under the lock: a racy read is harmless */
+    return st->sh->last_mark;
 }
 
 

@@ -133,6 +133,12 @@ time_t ngx_ims_ut_store_reauth_since(ngx_ims_ut_store_t *st,
  */
 time_t ngx_ims_ut_store_started(ngx_ims_ut_store_t *st);
 
+/*
+ * The second of the latest re-authentication mark of any UE: nonces are
+ * refused when issued at or before a mark, so new ones are dated after it.
+ */
+time_t ngx_ims_ut_store_last_mark(ngx_ims_ut_store_t *st);
+
 /* gauges for the status API, read under the zone's lock */
 void ngx_ims_ut_store_usage(ngx_ims_ut_store_t *st,
     ngx_ims_ut_store_usage_t *u);

@@ -65,11 +65,19 @@ ngx_ims_ut_xcap_authorize(ngx_http_request_t *r,
 
     case NGX_IMS_UT_XCAP_GLOBAL:
 
+        if (ctx->identity.len == 0) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "ims_ut: no authenticated identity for a global "
+                          "XCAP document");
+            ngx_ims_ut_count(xcap_denied);
+            return NGX_HTTP_FORBIDDEN;
+        }
+
         if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)
             || ilcf->xcap_global_write)
         {
             ngx_ims_ut_count(xcap_allowed);
-            break;
+            return NGX_OK;
         }
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -108,16 +116,9 @@ ngx_ims_ut_xcap_authorize(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    /* global documents */
+    /* not reached */
 
-    if (ctx->identity.len == 0) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "ims_ut: no authenticated identity for a global "
-                      "XCAP document");
-        return NGX_HTTP_FORBIDDEN;
-    }
-
-    return NGX_OK;
+    return NGX_HTTP_FORBIDDEN;
 }
 
 
