@@ -427,3 +427,116 @@ asserted="sip:carol@ims.test" uri=/t authorization=
 --- response_body_like eval
 [qr/^asserted="sip:carol\@ims.test" uri=\/xcap-root\/pres-rules\/users\/sip:carol\@ims.test\/index authorization=$/,
  qr/403 Forbidden/]
+
+
+
+=== TEST 14: an identity with a quote is passed on as a well-formed quoted-string
+--- http_extra
+    geo $trusted_front {
+        default    0;
+        127.0.0.1  1;
+    }
+    map $trusted_front $front_identity {
+        1        $http_x_front_identity;
+        default  "";
+    }
+--- config
+    location = /bsf { internal; return 200 '@ZN@'; }
+    location = /t {
+        ims_ut_auth gba;
+        ims_ut_bsf /bsf;
+        ims_ut_ua_security_protocol http;
+        ims_ut_trusted_identity $front_identity;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_IMS_AUX_PORT;
+    }
+--- request
+GET /t
+--- more_headers
+X-Front-Identity: sip:a"b\c@ims.test
+--- error_code: 200
+--- response_body
+asserted="sip:a\"b\\c@ims.test" uri=/t authorization=
+
+
+
+=== TEST 15: trusted identity without GBA: the front's identity is enough
+--- http_extra
+    geo $trusted_front {
+        default    0;
+        127.0.0.1  1;
+    }
+    map $trusted_front $front_identity {
+        1        $http_x_front_identity;
+        default  "";
+    }
+--- config
+    location = /t {
+        ims_ut_trusted_identity $front_identity;
+        add_header X-Status $ims_ut_auth_status always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_IMS_AUX_PORT;
+    }
+    location = /api/status { ims_ut_api; }
+--- request eval
+["GET /t", "GET /api/status"]
+--- more_headers eval
+["X-Front-Identity: sip:carol\@ims.test", ""]
+--- error_code eval
+[200, 200]
+--- response_headers eval
+["X-Status: trusted", ""]
+--- response_body_like eval
+[qr/^asserted="sip:carol\@ims.test" uri=\/t authorization=$/,
+ qr/"trusted": 1,/]
+
+
+
+=== TEST 16: trusted identity without GBA, no identity: refused, never passed on
+--- http_extra
+    geo $trusted_front {
+        default    0;
+        127.0.0.1  1;
+    }
+    map $trusted_front $front_identity {
+        1        $http_x_front_identity;
+        default  "";
+    }
+--- config
+    location = /t {
+        ims_ut_trusted_identity $front_identity;
+        add_header X-Status $ims_ut_auth_status always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_IMS_AUX_PORT;
+    }
+--- request
+GET /t
+--- error_code_like: ^4\d\d$
+--- response_headers
+X-Status: forbidden
+--- response_body_unlike: asserted=
+
+
+
+=== TEST 17: trusted identity without GBA or XCAP root, no identity: 403 "no authenticated identity"
+Without "ims_ut_xcap_root" the fallback of the access handler still runs
+the XCAP check, with the empty root, i.e. "/": "/t" is then "not an XCAP URI
+under """ (404), and an XCAP-shaped path gets another answer.
+--- todo
+2: module bug: the XCAP check runs with an unset (empty) root
+--- http_extra
+    geo $trusted_front {
+        default    0;
+        127.0.0.1  1;
+    }
+    map $trusted_front $front_identity {
+        1        $http_x_front_identity;
+        default  "";
+    }
+--- config
+    location = /t {
+        ims_ut_trusted_identity $front_identity;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_IMS_AUX_PORT;
+    }
+--- request
+GET /t
+--- error_code: 403
+--- no_error_log
+not an XCAP URI

@@ -10,9 +10,12 @@
 #                        ImsUtTest::prometheus_lint, then each
 #                        { 'series{labels}' => value } is compared
 #
-# The re-authentication flow uses a nonce issued when this file is read
-# ($N_OLD: before the operator's mark) and one dated 30 s later ($N_NEW:
-# after it; the module takes nonces up to 60 s ahead for clock skew).
+# The re-authentication flows use two nonces made for each block when it
+# starts: "old", issued before the operator's mark the block then makes,
+# and "new", dated 5 s later, i.e. after it (the module takes nonces up to
+# 60 s ahead, for clock skew).  In more_headers, "@AUTH_OLD_n@" and
+# "@AUTH_NEW_n@" are the UE's Authorization with that nonce and nc n; the
+# tls_shell scripts get $TEST_NGINX_IMS_AUTH_OLD1, _OLD2 and _NEW.
 
 use Test::Nginx::Socket 'no_plan';
 use ImsUtTest;
@@ -22,14 +25,7 @@ our $Zn = zn_answer(ids => ['sip:alice@ims.test', 'tel:+15550100001']);
 our $IMPI = '001010123456789@ims.test';
 our $BTID = 'I1U8vpY3qJ0hiuZNrke/NQ==@bsf.test';
 
-our $N_OLD = nonce();
-our $N_NEW = nonce(time => time + 30);
-
 # for the tls_shell scripts (expanded like $TEST_NGINX_CERT_DIR)
-$ENV{TEST_NGINX_IMS_AUTH_OLD1} = authorization(nonce => $N_OLD);
-$ENV{TEST_NGINX_IMS_AUTH_OLD2} = authorization(nonce => $N_OLD,
-                                               nc => '00000002');
-$ENV{TEST_NGINX_IMS_AUTH_NEW} = authorization(nonce => $N_NEW);
 $ENV{TEST_NGINX_IMS_BTID} = $BTID;
 $ENV{TEST_NGINX_IMS_PASSWORD} = ks_naf_b64();
 
@@ -72,6 +68,27 @@ add_block_preprocessor(sub {
     my $config = $block->config;
     $config =~ s/\@ZN\@/$Zn/g;
     $block->set_value('config', $config);
+
+    my %nonce = (OLD => nonce(), NEW => nonce(time => time + 5));
+
+    my $auth = sub {
+        my ($which, $nc) = @_;
+        return authorization(nonce => $nonce{$which},
+                             nc => sprintf('%08x', $nc));
+    };
+
+    $ENV{TEST_NGINX_IMS_AUTH_OLD1} = $auth->('OLD', 1);
+    $ENV{TEST_NGINX_IMS_AUTH_OLD2} = $auth->('OLD', 2);
+    $ENV{TEST_NGINX_IMS_AUTH_NEW} = $auth->('NEW', 1);
+
+    my $mh = $block->more_headers;
+    return unless defined $mh;
+
+    my @h = map { my $v = $_ // '';
+                  $v =~ s/\@AUTH_(OLD|NEW)_(\d+)\@/$auth->($1, $2)/ge;
+                  $v } (ref $mh eq 'ARRAY' ? @$mh : ($mh));
+
+    $block->set_value('more_headers', ref $mh eq 'ARRAY' ? \@h : $h[0]);
 });
 
 sub per_request {
@@ -199,7 +216,7 @@ Cache-Control: no-store
     'ims_ut_zn_requests_total' => 1,
     'ims_ut_zn_responses_total{result="ok"}' => 1,
     'ims_ut_keys_cached' => 1,
-    'ims_ut_auth_failures_total{reason="no_credentials"}' => 0,
+    'ims_ut_auth_failures_total{reason="password"}' => 0,
 }, undef]
 --- json eval
 [undef, undef, undef, {
@@ -297,11 +314,11 @@ Cache-Control: no-store
 ["GET /t", "POST /ims-ut/reauth?impi=$main::IMPI", "GET /t", "GET /t",
  "GET /t", "GET /ims-ut/status"]
 --- more_headers eval
-[ImsUtTest::authorization(nonce => $main::N_OLD),
+['@AUTH_OLD_1@',
  "",
- ImsUtTest::authorization(nonce => $main::N_OLD, nc => '00000002'),
- ImsUtTest::authorization(nonce => $main::N_NEW),
- ImsUtTest::authorization(nonce => $main::N_NEW, nc => '00000002'),
+ '@AUTH_OLD_2@',
+ '@AUTH_NEW_1@',
+ '@AUTH_NEW_2@',
  ""]
 --- error_code eval
 [200, 200, 401, 200, 200, 200]
@@ -339,12 +356,12 @@ Cache-Control: no-store
  "POST /ims-ut/reauth?impu=tel:+15550100001",
  "GET /ims-ut/status"]
 --- more_headers eval
-[ImsUtTest::authorization(nonce => $main::N_OLD),
+['@AUTH_OLD_1@',
  "",
- ImsUtTest::authorization(nonce => $main::N_OLD, nc => '00000002'),
- ImsUtTest::authorization(nonce => $main::N_NEW),
+ '@AUTH_OLD_2@',
+ '@AUTH_NEW_1@',
  "",
- ImsUtTest::authorization(nonce => $main::N_NEW, nc => '00000002'),
+ '@AUTH_NEW_2@',
  "", ""]
 --- error_code eval
 [200, 200, 401, 200, 200, 200, 200, 200]
@@ -361,8 +378,8 @@ Cache-Control: no-store
 --- request eval
 ["POST /ims-ut/reauth?impi=$main::IMPI", "GET /t", "GET /t", "GET /ims-ut/status"]
 --- more_headers eval
-["", ImsUtTest::authorization(nonce => $main::N_OLD),
- ImsUtTest::authorization(nonce => $main::N_NEW), ""]
+["", '@AUTH_OLD_1@',
+ '@AUTH_NEW_1@', ""]
 --- error_code eval
 [404, 401, 200, 200]
 --- json eval
