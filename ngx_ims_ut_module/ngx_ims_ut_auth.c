@@ -52,6 +52,8 @@ static ngx_int_t ngx_ims_ut_auth_identity(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
 static ngx_int_t ngx_ims_ut_auth_handoff(ngx_http_request_t *r,
     ngx_ims_ut_auth_ctx_t *ctx);
+static ngx_int_t ngx_ims_ut_auth_strip(ngx_http_request_t *r,
+    ngx_uint_t authorization);
 static ngx_table_elt_t *ngx_ims_ut_auth_header(ngx_http_request_t *r,
     const char *name, size_t len);
 static ngx_ims_ut_auth_ctx_t *ngx_ims_ut_auth_get_ctx(ngx_http_request_t *r);
@@ -236,6 +238,11 @@ ngx_ims_ut_auth_handler(ngx_http_request_t *r)
     rc = ngx_ims_ut_xcap_authorize(r, ilcf, ctx, NULL);
 
     if (rc == NGX_DECLINED) {
+        /* not judged, but nothing unauthenticated is asserted either */
+        if (ngx_ims_ut_auth_strip(r, 0) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return NGX_DECLINED;
     }
 
@@ -1182,59 +1189,11 @@ ngx_ims_ut_auth_handoff(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx)
     u_char           *p, c;
     size_t            len;
     ngx_uint_t        i;
-    ngx_list_t        old;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h, *nh;
+    ngx_table_elt_t  *h;
 
-    /*
-     * The upstream modules forward every element of the list, so the
-     * list is rebuilt without the UE's credentials and assertions.
-     */
-
-    old = r->headers_in.headers;
-
-    if (ngx_list_init(&r->headers_in.headers, r->pool, 20,
-                      sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
+    if (ngx_ims_ut_auth_strip(r, 1) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    part = &old.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if ((h[i].key.len == sizeof("Authorization") - 1
-             && ngx_strncasecmp(h[i].key.data, (u_char *) "Authorization",
-                                h[i].key.len) == 0)
-            || (h[i].key.len == sizeof("X-3GPP-Asserted-Identity") - 1
-                && ngx_strncasecmp(h[i].key.data,
-                                   (u_char *) "X-3GPP-Asserted-Identity",
-                                   h[i].key.len) == 0))
-        {
-            continue;
-        }
-
-        nh = ngx_list_push(&r->headers_in.headers);
-        if (nh == NULL) {
-            return NGX_ERROR;
-        }
-
-        *nh = h[i];
-    }
-
-    r->headers_in.authorization = NULL;
 
     h = ngx_ims_ut_auth_header(r, "X-3GPP-Asserted-Identity",
                                sizeof("X-3GPP-Asserted-Identity") - 1);
@@ -1271,6 +1230,72 @@ ngx_ims_ut_auth_handoff(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx)
 
     *p++ = '"';
     h->value.len = p - h->value.data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The upstream modules forward every element of the header list, so it is
+ * rebuilt without any client-sent X-3GPP-Asserted-Identity and, once the
+ * UE is authenticated, without its Authorization.
+ */
+
+static ngx_int_t
+ngx_ims_ut_auth_strip(ngx_http_request_t *r, ngx_uint_t authorization)
+{
+    ngx_uint_t        i;
+    ngx_list_t        old;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *nh;
+
+    old = r->headers_in.headers;
+
+    if (ngx_list_init(&r->headers_in.headers, r->pool, 20,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    part = &old.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if ((authorization
+             && h[i].key.len == sizeof("Authorization") - 1
+             && ngx_strncasecmp(h[i].key.data, (u_char *) "Authorization",
+                                h[i].key.len) == 0)
+            || (h[i].key.len == sizeof("X-3GPP-Asserted-Identity") - 1
+                && ngx_strncasecmp(h[i].key.data,
+                                   (u_char *) "X-3GPP-Asserted-Identity",
+                                   h[i].key.len) == 0))
+        {
+            continue;
+        }
+
+        nh = ngx_list_push(&r->headers_in.headers);
+        if (nh == NULL) {
+            return NGX_ERROR;
+        }
+
+        *nh = h[i];
+    }
+
+    if (authorization) {
+        r->headers_in.authorization = NULL;
+    }
 
     return NGX_OK;
 }

@@ -1,7 +1,8 @@
 # Operator policies that skip GBA for a UE authenticated by other means
 # (TS 33.141 6.1.1): "ims_ut_trusted_identity VALUE", a complex value; when
 # it is non-empty the UE counts as authenticated with that identity, when
-# it is empty GBA Digest applies as usual.
+# it is empty GBA Digest applies as usual (without "ims_ut_auth gba" the
+# request is refused).
 #
 # (a) TLS client certificates: the identity comes from the verified
 #     certificate's subject (real client: curl), through
@@ -515,12 +516,7 @@ X-Status: forbidden
 
 
 
-=== TEST 17: trusted identity without GBA or XCAP root, no identity: 403 "no authenticated identity"
-Without "ims_ut_xcap_root" the fallback of the access handler still runs
-the XCAP check, with the empty root, i.e. "/": "/t" is then "not an XCAP URI
-under """ (404), and an XCAP-shaped path gets another answer.
---- todo
-2: module bug: the XCAP check runs with an unset (empty) root
+=== TEST 17: trusted identity without GBA or XCAP root, no identity: 403, logged, no XCAP judgement
 --- http_extra
     geo $trusted_front {
         default    0;
@@ -538,5 +534,34 @@ under """ (404), and an XCAP-shaped path gets another answer.
 --- request
 GET /t
 --- error_code: 403
+--- error_log eval
+qr/\[info\] .*ims_ut: no trusted identity and no "ims_ut_auth gba" here/
 --- no_error_log
 not an XCAP URI
+
+
+
+=== TEST 18: trusted identity and an XCAP root, no GBA, no identity: outside the root not judged, nothing asserted
+Requests outside the XCAP root are not judged, but a client's own
+X-3GPP-Asserted-Identity never reaches the backend.
+--- http_extra
+    geo $trusted_front {
+        default    0;
+        127.0.0.1  1;
+    }
+    map $trusted_front $front_identity {
+        1        $http_x_front_identity;
+        default  "";
+    }
+--- config
+    location /ut/ {
+        ims_ut_xcap_root /ut/xcap-root;
+        ims_ut_trusted_identity $front_identity;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_IMS_AUX_PORT;
+    }
+--- request
+GET /ut/other/x
+--- more_headers
+X-3GPP-Asserted-Identity: "sip:bob@ims.test"
+--- error_code: 200
+--- response_body_unlike: sip:bob
