@@ -35,8 +35,10 @@
 #define NGX_IMS_UT_DIGEST_MAX_HEX       64
 
 /* parser limits */
-#define NGX_IMS_UT_DIGEST_MAX_VALUE     4096  /* whole header value */
-#define NGX_IMS_UT_DIGEST_MAX_FIELD     1024  /* any parameter, unescaped */
+#define NGX_IMS_UT_DIGEST_MAX_VALUE     16384 /* whole header value */
+#define NGX_IMS_UT_DIGEST_MAX_FIELD     8192  /* any parameter, unescaped: a
+                                                 digest uri is the request
+                                                 target (XCAP: up to 8 KiB) */
 
 
 typedef struct {

@@ -615,21 +615,24 @@ test_parser(void)
     /* sizes */
 
     n = snprintf(big, sizeof(big), "Digest " GOOD_PARAMS ", opaque=\"");
-    memset(big + n, 'a', 1024);
-    strcpy(big + n + 1024, "\"");
-    is_int(parse(big, &c), NGX_OK, "field of 1024 bytes");
-    is_int(c.opaque.len, 1024, "field of 1024 bytes kept whole");
+    memset(big + n, 'a', NGX_IMS_UT_DIGEST_MAX_FIELD);
+    strcpy(big + n + NGX_IMS_UT_DIGEST_MAX_FIELD, "\"");
+    is_int(parse(big, &c), NGX_OK, "field of the maximum size");
+    is_int(c.opaque.len, NGX_IMS_UT_DIGEST_MAX_FIELD,
+           "field of the maximum size kept whole");
 
-    memset(big + n, 'a', 1025);
-    strcpy(big + n + 1025, "\"");
-    is_int(parse(big, &c), NGX_ERROR, "field of 1025 bytes");
+    memset(big + n, 'a', NGX_IMS_UT_DIGEST_MAX_FIELD + 1);
+    strcpy(big + n + NGX_IMS_UT_DIGEST_MAX_FIELD + 1, "\"");
+    is_int(parse(big, &c), NGX_ERROR, "field one byte over the maximum");
 
     n = snprintf(big, sizeof(big), "Digest " GOOD_PARAMS ", x=\"");
     memset(big + n, 'a', NGX_IMS_UT_DIGEST_MAX_VALUE - n - 1);
     strcpy(big + NGX_IMS_UT_DIGEST_MAX_VALUE - 1, "\"");
-    is_int(strlen(big), NGX_IMS_UT_DIGEST_MAX_VALUE, "value of 4096 bytes");
+    is_int(strlen(big), NGX_IMS_UT_DIGEST_MAX_VALUE,
+           "value of the maximum size");
     is_int(parse(big, &c), NGX_ERROR,
-           "4096 bytes, but an unknown field over 1024");
+           "value of the maximum size, but an unknown field over the "
+           "field maximum");
 
     n = snprintf(big, sizeof(big), "Digest " GOOD_PARAMS);
 
@@ -642,10 +645,10 @@ test_parser(void)
     }
 
     big[n] = '\0';
-    is_int(parse(big, &c), NGX_OK, "value of exactly 4096 bytes");
+    is_int(parse(big, &c), NGX_OK, "value of exactly the maximum size");
     big[n++] = ' ';
     big[n] = '\0';
-    is_int(parse(big, &c), NGX_ERROR, "value of 4097 bytes");
+    is_int(parse(big, &c), NGX_ERROR, "value one byte over the maximum");
 }
 
 
