@@ -29,6 +29,10 @@ static int ngx_ims_ut_tls_cmp(const void *a, const void *b);
 #ifdef SSL_CLIENT_HELLO_SUCCESS
 static int ngx_ims_ut_tls_client_hello(ngx_ssl_conn_t *ssl_conn, int *al,
     void *arg);
+#if (nginx_version < 1029002)
+static void ngx_ims_ut_tls_check_defaults(ngx_conf_t *cf,
+    ngx_http_core_main_conf_t *cmcf);
+#endif
 #endif
 
 
@@ -215,6 +219,10 @@ ngx_ims_ut_tls_install(ngx_conf_t *cf)
         return NGX_OK;
     }
 
+#if (nginx_version < 1029002)
+    ngx_ims_ut_tls_check_defaults(cf, cmcf);
+#endif
+
     if (ngx_ims_ut_tls_conf_index == -1) {
         ngx_ims_ut_tls_conf_index = SSL_CTX_get_ex_new_index(0, NULL, NULL,
                                                              NULL, NULL);
@@ -258,6 +266,73 @@ ngx_ims_ut_tls_install(ngx_conf_t *cf)
 
 
 #ifdef SSL_CLIENT_HELLO_SUCCESS
+
+#if (nginx_version < 1029002)
+
+/*
+ * Before 1.29.2 OpenSSL runs the ClientHello callback before nginx's SNI
+ * callback: the default server of each listening socket judges every
+ * ClientHello there.  A policy set on another server only would silently
+ * not apply.
+ */
+
+static void
+ngx_ims_ut_tls_check_defaults(ngx_conf_t *cf, ngx_http_core_main_conf_t *cmcf)
+{
+    ngx_uint_t                    p, a, s;
+    ngx_http_conf_port_t         *port;
+    ngx_http_conf_addr_t         *addr;
+    ngx_http_core_srv_conf_t    **cscfp, *dcscf;
+    ngx_http_ims_ut_srv_conf_t   *iscf, *dscf;
+
+    if (cmcf->ports == NULL) {
+        return;
+    }
+
+    port = cmcf->ports->elts;
+
+    for (p = 0; p < cmcf->ports->nelts; p++) {
+
+        addr = port[p].addrs.elts;
+
+        for (a = 0; a < port[p].addrs.nelts; a++) {
+
+            if (!addr[a].opt.ssl) {
+                continue;
+            }
+
+            dcscf = addr[a].default_server;
+            dscf = dcscf->ctx->srv_conf[ngx_http_ims_ut_module.ctx_index];
+
+            cscfp = addr[a].servers.elts;
+
+            for (s = 0; s < addr[a].servers.nelts; s++) {
+                iscf = cscfp[s]->ctx->srv_conf[
+                                          ngx_http_ims_ut_module.ctx_index];
+
+                if (!iscf->tls_policy
+                    || (dscf->tls_policy
+                        && dscf->require_encryption
+                           == iscf->require_encryption
+                        && dscf->min_key_bits == iscf->min_key_bits))
+                {
+                    continue;
+                }
+
+                ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                              "the \"ims_ut_tls_*\" settings of server "
+                              "\"%V\" do not apply on %V: before nginx "
+                              "1.29.2 the default server \"%V\" of that "
+                              "socket judges every ClientHello",
+                              &cscfp[s]->server_name, &addr[a].opt.addr_text,
+                              &dcscf->server_name);
+            }
+        }
+    }
+}
+
+#endif
+
 
 static int
 ngx_ims_ut_tls_client_hello(ngx_ssl_conn_t *ssl_conn, int *al, void *arg)

@@ -389,3 +389,27 @@ SSL alert number 112
 ^other$
 --- no_error_log
 ClientHello refused
+
+
+
+=== TEST 12: before 1.29.2: a policy set only on a non-default server is reported at start-up
+--- skip_nginx
+2: >= 1.29.2
+--- http_config
+    server {
+        listen $TEST_NGINX_IMS_TLS_PORT ssl;
+        server_name other.test;
+        ssl_certificate $TEST_NGINX_CERT_DIR/other.crt;
+        ssl_certificate_key $TEST_NGINX_CERT_DIR/other.key;
+        ims_ut_tls_policy on;
+        location / { return 200 "other\n"; }
+    }
+--- config
+    listen $TEST_NGINX_IMS_TLS_PORT ssl default_server;
+    ssl_certificate $TEST_NGINX_CERT_DIR/xcap.crt;
+    ssl_certificate_key $TEST_NGINX_CERT_DIR/xcap.key;
+    location = /t { return 200 "ok\n"; }
+--- request
+GET /t
+--- error_log
+the "ims_ut_tls_*" settings of server "other.test" do not apply on 0.0.0.0:
