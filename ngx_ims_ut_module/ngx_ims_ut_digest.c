@@ -708,9 +708,41 @@ ngx_ims_ut_digest_is_hex(const ngx_str_t *s)
 }
 
 
+/*
+ * OpenSSL 3 looks an algorithm up again on every EVP_DigestInit_ex() with
+ * EVP_md5() or EVP_sha256(); a worker fetches each once.
+ */
+
 static const EVP_MD *
 ngx_ims_ut_digest_md(ngx_uint_t alg)
 {
+#if (OPENSSL_VERSION_NUMBER >= 0x30000000L)
+    static EVP_MD  *md5, *sha256;
+
+    switch (alg) {
+
+    case NGX_IMS_UT_DIGEST_MD5:
+    case NGX_IMS_UT_DIGEST_MD5_SESS:
+        if (md5 == NULL) {
+            md5 = EVP_MD_fetch(NULL, "MD5", NULL);
+        }
+
+        return md5;
+
+    case NGX_IMS_UT_DIGEST_SHA256:
+    case NGX_IMS_UT_DIGEST_SHA256_SESS:
+        if (sha256 == NULL) {
+            sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+        }
+
+        return sha256;
+
+    default:
+        return NULL;
+    }
+
+#else
+
     switch (alg) {
 
     case NGX_IMS_UT_DIGEST_MD5:
@@ -724,6 +756,8 @@ ngx_ims_ut_digest_md(ngx_uint_t alg)
     default:
         return NULL;
     }
+
+#endif
 }
 
 

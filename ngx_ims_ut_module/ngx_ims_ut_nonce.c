@@ -21,6 +21,7 @@
 
 
 #define NGX_IMS_UT_NONCE_HEAD_LEN  17    /* version, time, rnd */
+#define NGX_IMS_UT_NONCE_KEY_CACHE 1024  /* longest secret kept keyed */
 #define NGX_IMS_UT_NONCE_TAG_LEN   16
 
 
@@ -157,47 +158,75 @@ ngx_ims_ut_nonce_tag(const u_char *secret, size_t secret_len,
     ngx_int_t     rc;
 #if (OPENSSL_VERSION_NUMBER >= 0x30000000L)
     size_t        len;
-    EVP_MAC      *mac;
     OSSL_PARAM    params[2];
-    EVP_MAC_CTX  *ctx;
 
-    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    /*
+     * Fetching the HMAC implementation and keying a context cost more than
+     * the MAC itself; a worker keeps one keyed context and re-initialises
+     * it with the same key (EVP_MAC_init() with a NULL key).
+     */
+
+    static EVP_MAC      *mac;
+    static EVP_MAC_CTX  *ctx;
+    static u_char        key[NGX_IMS_UT_NONCE_KEY_CACHE];
+    static size_t        key_len;
+
     if (mac == NULL) {
-        return NGX_ERROR;
+        mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+        if (mac == NULL) {
+            return NGX_ERROR;
+        }
     }
 
-    ctx = EVP_MAC_CTX_new(mac);
     if (ctx == NULL) {
-        EVP_MAC_free(mac);
-        return NGX_ERROR;
+        ctx = EVP_MAC_CTX_new(mac);
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        key_len = 0;
     }
 
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *) "SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
+    if (key_len != 0
+        && key_len == secret_len
+        && CRYPTO_memcmp(key, secret, secret_len) == 0)
+    {
+        rc = EVP_MAC_init(ctx, NULL, 0, NULL);
 
-    rc = NGX_ERROR;
+    } else {
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                     (char *) "SHA256", 0);
+        params[1] = OSSL_PARAM_construct_end();
 
-    if (EVP_MAC_init(ctx, secret, secret_len, params) != 1
+        rc = EVP_MAC_init(ctx, secret, secret_len, params);
+
+        if (rc == 1 && secret_len <= sizeof(key)) {
+            ngx_memcpy(key, secret, secret_len);
+            key_len = secret_len;
+
+        } else {
+            key_len = 0;
+        }
+    }
+
+    if (rc != 1
         || EVP_MAC_update(ctx, head, NGX_IMS_UT_NONCE_HEAD_LEN) != 1
         || (realm->len
             && EVP_MAC_update(ctx, realm->data, realm->len) != 1)
         || EVP_MAC_final(ctx, md, &len, sizeof(md)) != 1
         || len < NGX_IMS_UT_NONCE_TAG_LEN)
     {
-        goto done;
+        /* a context in an unknown state is not reused */
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+        OPENSSL_cleanse(md, sizeof(md));
+        return NGX_ERROR;
     }
 
     ngx_memcpy(tag, md, NGX_IMS_UT_NONCE_TAG_LEN);
-    rc = NGX_OK;
-
-done:
-
     OPENSSL_cleanse(md, sizeof(md));
-    EVP_MAC_CTX_free(ctx);
-    EVP_MAC_free(mac);
 
-    return rc;
+    return NGX_OK;
 
 #else
     unsigned int  len;
