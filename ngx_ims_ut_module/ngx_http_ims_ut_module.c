@@ -643,7 +643,6 @@ ngx_http_ims_ut_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     imcf->secret.data = buf;
     imcf->secret.len = n;
-    imcf->secret_file = file.name;
 
     ngx_close_file(file.fd);
 

@@ -72,8 +72,6 @@ typedef struct {
     ngx_shm_zone_t               *stats_zone;
     ngx_shm_zone_t               *zone;         /* ims_ut_zone */
     ngx_str_t                     secret;       /* nonce HMAC key */
-    ngx_str_t                     secret_file;
-    ngx_flag_t                    tls_used;
 } ngx_http_ims_ut_main_conf_t;
 
 

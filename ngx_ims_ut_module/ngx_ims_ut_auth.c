@@ -52,6 +52,8 @@ static ngx_int_t ngx_ims_ut_auth_identity(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx);
 static ngx_int_t ngx_ims_ut_auth_handoff(ngx_http_request_t *r,
     ngx_ims_ut_auth_ctx_t *ctx);
+static size_t ngx_ims_ut_quoted_len(ngx_str_t *s);
+static u_char *ngx_ims_ut_quote(u_char *p, ngx_str_t *s);
 static ngx_int_t ngx_ims_ut_auth_strip(ngx_http_request_t *r,
     ngx_uint_t authorization);
 static ngx_table_elt_t *ngx_ims_ut_auth_header(ngx_http_request_t *r,
@@ -1020,8 +1022,8 @@ ngx_ims_ut_auth_success(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    len = sizeof("rspauth=\"\", qop=auth-int, cnonce=\"\", nc=") - 1
-          + hlen + cred->cnonce.len + cred->nc.len;
+    len = sizeof("rspauth=\"\", qop=auth-int, cnonce=, nc=") - 1
+          + hlen + ngx_ims_ut_quoted_len(&cred->cnonce) + cred->nc.len;
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
@@ -1030,9 +1032,11 @@ ngx_ims_ut_auth_success(ngx_http_request_t *r,
 
     ctx->auth_info.data = p;
 
-    /* cnonce went through the parser: no quote or backslash left raw */
-    p = ngx_sprintf(p, "rspauth=\"%*s\", qop=%V, cnonce=\"%V\", nc=%V",
-                    hlen, rspauth, &cred->qop, &cred->cnonce, &cred->nc);
+    /* qop and nc were checked by the parser: a token and 8 hex digits */
+    p = ngx_sprintf(p, "rspauth=\"%*s\", qop=%V, cnonce=",
+                    hlen, rspauth, &cred->qop);
+    p = ngx_ims_ut_quote(p, &cred->cnonce);
+    p = ngx_sprintf(p, ", nc=%V", &cred->nc);
 
     ctx->auth_info.len = p - ctx->auth_info.data;
 
@@ -1056,8 +1060,6 @@ static ngx_int_t
 ngx_ims_ut_auth_identity(ngx_http_request_t *r,
     ngx_http_ims_ut_loc_conf_t *ilcf, ngx_ims_ut_auth_ctx_t *ctx)
 {
-    u_char           *p;
-    size_t            len;
     ngx_int_t         rc;
     ngx_str_t         intended;
     ngx_uint_t        i;
@@ -1115,19 +1117,10 @@ ngx_ims_ut_auth_identity(ngx_http_request_t *r,
     }
 
     if (ctx->ans && intended.len) {
-        p = ctx->ans->ids;
 
-        for (i = 0; i < ctx->ans->nids; i++) {
-            len = ctx->ans->id_len[i];
-
-            if (ngx_ims_ut_identity_eq(p, len, intended.data, intended.len)) {
-                break;
-            }
-
-            p += len;
-        }
-
-        if (i == ctx->ans->nids) {
+        if (ngx_ims_ut_auth_find_identity(ctx->ans, &intended, NULL)
+            != NGX_OK)
+        {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "ims_ut: intended identity \"%V\" is not one of "
                           "B-TID \"%V\"'s", &intended, &ctx->btid);
@@ -1179,6 +1172,40 @@ ngx_ims_ut_auth_identity(ngx_http_request_t *r,
 
 
 /*
+ * One of the subscriber's public identities (the USS of the Zn answer)
+ * that denotes the same user as "id"; "found" gets the BSF's spelling.
+ */
+
+ngx_int_t
+ngx_ims_ut_auth_find_identity(ngx_ims_ut_zn_answer_t *ans, ngx_str_t *id,
+    ngx_str_t *found)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_uint_t   i;
+
+    p = ans->ids;
+
+    for (i = 0; i < ans->nids; i++) {
+        len = ans->id_len[i];
+
+        if (ngx_ims_ut_identity_eq(p, len, id->data, id->len)) {
+            if (found) {
+                found->data = p;
+                found->len = len;
+            }
+
+            return NGX_OK;
+        }
+
+        p += len;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
  * TS 24.109 clause 7: the AS gets the asserted identity and never the
  * UE's Authorization header; any client-sent assertion is dropped.
  */
@@ -1186,9 +1213,7 @@ ngx_ims_ut_auth_identity(ngx_http_request_t *r,
 static ngx_int_t
 ngx_ims_ut_auth_handoff(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx)
 {
-    u_char           *p, c;
-    size_t            len;
-    ngx_uint_t        i;
+    u_char           *p;
     ngx_table_elt_t  *h;
 
     if (ngx_ims_ut_auth_strip(r, 1) != NGX_OK) {
@@ -1201,37 +1226,59 @@ ngx_ims_ut_auth_handoff(ngx_http_request_t *r, ngx_ims_ut_auth_ctx_t *ctx)
         return NGX_ERROR;
     }
 
-    /* a quoted-string: identities may hold '"' or '\' (any JSON string) */
+    /* identities may hold '"' or '\' (any JSON string) */
 
-    len = 2;
-
-    for (i = 0; i < ctx->identity.len; i++) {
-        c = ctx->identity.data[i];
-        len += (c == '"' || c == '\\') ? 2 : 1;
-    }
-
-    p = ngx_pnalloc(r->pool, len);
+    p = ngx_pnalloc(r->pool, ngx_ims_ut_quoted_len(&ctx->identity));
     if (p == NULL) {
         return NGX_ERROR;
     }
 
     h->value.data = p;
-    *p++ = '"';
-
-    for (i = 0; i < ctx->identity.len; i++) {
-        c = ctx->identity.data[i];
-
-        if (c == '"' || c == '\\') {
-            *p++ = '\\';
-        }
-
-        *p++ = c;
-    }
-
-    *p++ = '"';
+    p = ngx_ims_ut_quote(p, &ctx->identity);
     h->value.len = p - h->value.data;
 
     return NGX_OK;
+}
+
+
+/* an HTTP quoted-string: '"' and '\' escaped (RFC 9110 5.6.4) */
+
+static size_t
+ngx_ims_ut_quoted_len(ngx_str_t *s)
+{
+    size_t      len;
+    ngx_uint_t  i;
+
+    len = s->len + 2;
+
+    for (i = 0; i < s->len; i++) {
+        if (s->data[i] == '"' || s->data[i] == '\\') {
+            len++;
+        }
+    }
+
+    return len;
+}
+
+
+static u_char *
+ngx_ims_ut_quote(u_char *p, ngx_str_t *s)
+{
+    ngx_uint_t  i;
+
+    *p++ = '"';
+
+    for (i = 0; i < s->len; i++) {
+        if (s->data[i] == '"' || s->data[i] == '\\') {
+            *p++ = '\\';
+        }
+
+        *p++ = s->data[i];
+    }
+
+    *p++ = '"';
+
+    return p;
 }
 
 

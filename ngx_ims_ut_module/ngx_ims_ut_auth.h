@@ -84,6 +84,8 @@ typedef struct {
 
 ngx_int_t ngx_ims_ut_auth_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_ims_ut_auth_init(ngx_conf_t *cf);
+ngx_int_t ngx_ims_ut_auth_find_identity(ngx_ims_ut_zn_answer_t *ans,
+    ngx_str_t *id, ngx_str_t *found);
 
 /* ngx_ims_ut_zn_client.c */
 ngx_int_t ngx_ims_ut_zn_fetch(ngx_http_request_t *r,

@@ -22,7 +22,7 @@
 
 
 /* bump when the layout of the shared data changes */
-#define NGX_IMS_UT_STORE_MAGIC     0x494d5302
+#define NGX_IMS_UT_STORE_MAGIC     0x494d5303
 
 /* expired entries reclaimed per kind and insert */
 #define NGX_IMS_UT_STORE_RECLAIM   2
@@ -93,7 +93,6 @@ typedef struct {
 
 struct ngx_ims_ut_store_sh_s {
     ngx_uint_t                 magic;     /* first: checked on reload */
-    time_t                     started;
 
     ngx_ims_ut_store_list_t    list[NGX_IMS_UT_STORE_NKINDS];
 
@@ -236,7 +235,6 @@ ngx_ims_ut_store_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     /* a full zone is normal: entries are evicted, no "no memory" alerts */
     shpool->log_nomem = 0;
 
-    sh->started = ngx_time();
     sh->magic = NGX_IMS_UT_STORE_MAGIC;
 
     shpool->data = sh;
@@ -709,14 +707,6 @@ done:
     ngx_shmtx_unlock(&st->shpool->mutex);
 
     return since;
-}
-
-
-time_t
-ngx_ims_ut_store_started(ngx_ims_ut_store_t *st)
-{
-    /* written once before any worker exists */
-    return st->sh->started;
 }
 
 

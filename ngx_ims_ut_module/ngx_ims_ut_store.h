@@ -126,12 +126,6 @@ ngx_int_t ngx_ims_ut_store_reauth(ngx_ims_ut_store_t *st, ngx_uint_t kind,
 time_t ngx_ims_ut_store_reauth_since(ngx_ims_ut_store_t *st,
     const ngx_str_t *btid, const ngx_ims_ut_zn_answer_t *ans);
 
-/*
- * When the zone's shared data was created (survives reloads, not restarts):
- * nonce records older than that are unknown, so the caller may treat
- * nonces issued before it as stale to close replays across a restart.
- */
-time_t ngx_ims_ut_store_started(ngx_ims_ut_store_t *st);
 
 /*
  * The second of the latest re-authentication mark of any UE: nonces are

@@ -132,10 +132,6 @@ static ngx_uint_t
 ngx_ims_ut_xcap_owned(ngx_ims_ut_auth_ctx_t *ctx, ngx_str_t *xui,
     ngx_str_t *identity)
 {
-    u_char      *p;
-    size_t       len;
-    ngx_uint_t   i;
-
     if (ctx->ans == NULL) {
         /* trusted identity */
 
@@ -150,19 +146,5 @@ ngx_ims_ut_xcap_owned(ngx_ims_ut_auth_ctx_t *ctx, ngx_str_t *xui,
         return 0;
     }
 
-    p = ctx->ans->ids;
-
-    for (i = 0; i < ctx->ans->nids; i++) {
-        len = ctx->ans->id_len[i];
-
-        if (ngx_ims_ut_identity_eq(p, len, xui->data, xui->len)) {
-            identity->data = p;
-            identity->len = len;
-            return 1;
-        }
-
-        p += len;
-    }
-
-    return 0;
+    return ngx_ims_ut_auth_find_identity(ctx->ans, xui, identity) == NGX_OK;
 }

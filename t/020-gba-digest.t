@@ -706,3 +706,22 @@ ImsUtTest::authorization() . ", userhash=true"
 --- error_code: 401
 --- error_log
 or userhash not offered
+
+
+
+=== TEST 36: a cnonce with a quote stays a well-formed quoted-string in Authentication-Info
+--- config
+    location = /bsf { internal; return 200 '@ZN@'; }
+    location = /t {
+        ims_ut_auth gba;
+        ims_ut_bsf /bsf;
+        ims_ut_ua_security_protocol http;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+--- request
+GET /t
+--- more_headers eval
+ImsUtTest::authorization(cnonce => 'a"b\\c')
+--- error_code: 200
+--- response_headers_like
+Authentication-Info: rspauth="[0-9a-f]{32}", qop=auth, cnonce="a\\"b\\\\c", nc=00000001

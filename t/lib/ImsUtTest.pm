@@ -460,9 +460,12 @@ sub authorization {
     my $resp = $h->("$ha1:$nonce:$nc:$cnonce:$qop:" . $h->($a2));
     $resp = $o{response} if defined $o{response};
 
+    # the header carries the cnonce as a quoted-string
+    (my $qcnonce = $cnonce) =~ s/(["\\])/\\$1/g;
+
     return qq{Authorization: Digest username="$btid", realm="$realm", }
            . qq{nonce="$nonce", uri="$uri", response="$resp", }
-           . qq{algorithm=$alg, qop=$qop, nc=$nc, cnonce="$cnonce"};
+           . qq{algorithm=$alg, qop=$qop, nc=$nc, cnonce="$qcnonce"};
 }
 
 # ---------------------------------------------------------------- API
